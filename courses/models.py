@@ -1,0 +1,165 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+course_code_validator = RegexValidator(
+    r"^[A-Za-z0-9_-]+$", "Use only letters, digits, '-' and '_' (for example CS101)."
+)
+
+
+def validate_upload_size(file) -> None:
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    if file.size == 0:
+        raise ValidationError("The file is empty.")
+    if file.size > limit:
+        raise ValidationError(f"The file is larger than {settings.MAX_UPLOAD_MB} MB.")
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def taught_by(self, user):
+        return self.filter(instructor=user)
+
+    def visible_to(self, user):
+        """Courses a user may find: published ones, plus their own; admins see all."""
+        if user.is_authenticated and user.is_site_admin:
+            return self
+        if user.is_authenticated:
+            return self.filter(models.Q(is_published=True) | models.Q(instructor=user))
+        return self.published()
+
+
+class Course(models.Model):
+    code = models.CharField(max_length=20, unique=True, validators=[course_code_validator])
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="courses_taught",
+        limit_choices_to={"role": "instructor"},
+    )
+    is_published = models.BooleanField("published", default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so a save can tell "just published" from "already published".
+        instance._published_in_db = instance.__dict__.get("is_published")
+        return instance
+
+    @property
+    def was_just_published(self) -> bool:
+        return self.is_published and not getattr(self, "_published_in_db", False)
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", args=[self.code])
+
+    def is_member(self, user) -> bool:
+        """May this user read the course's content (files, lessons, threads)?"""
+        if not user.is_authenticated:
+            return False
+        if user.is_site_admin or self.instructor_id == user.pk:
+            return True
+        return self.subscriptions.filter(student=user).exists()
+
+
+class Resource(models.Model):
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Link"
+        TEXT = "text", "Text"
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="resources/%Y/%m/", blank=True, validators=[validate_upload_size])
+    url = models.URLField("link", blank=True)
+    body = models.TextField("text", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def kind(self) -> str:
+        if self.file:
+            return self.Kind.FILE
+        if self.url:
+            return self.Kind.LINK
+        return self.Kind.TEXT
+
+    def clean(self):
+        given = [bool(self.file), bool(self.url), bool(self.body.strip())]
+        if sum(given) != 1:
+            raise ValidationError("Give exactly one of: a file, a link or a text.")
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:resource", args=[self.course.code, self.pk])
+
+
+class AnnouncementQuerySet(models.QuerySet):
+    def site_wide(self):
+        return self.filter(course__isnull=True)
+
+
+class Announcement(models.Model):
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.CASCADE,
+        related_name="announcements",
+        null=True,
+        blank=True,
+        help_text="Leave empty for a site-wide announcement (admins only).",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    objects = AnnouncementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        if self.course_id:
+            return reverse("courses:detail", args=[self.course.code]) + f"#announcement-{self.pk}"
+        return reverse("notifications:list")
+
+
+class Subscription(models.Model):
+    student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="subscriptions")
+    subscribed_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["course__code"]
+        constraints = [models.UniqueConstraint(fields=["student", "course"], name="unique_subscription")]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.course.code}"
+
+    def mark_viewed(self) -> None:
+        self.last_viewed_at = timezone.now()
+        self.save(update_fields=["last_viewed_at"])

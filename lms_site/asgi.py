@@ -1,0 +1,32 @@
+"""HTTP and WebSocket routing for daphne."""
+
+import os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from notifications.consumers import ActivityConsumer  # noqa: E402
+from notifications.publisher import capture_server_loop  # noqa: E402
+
+router = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter([path("ws/activity/", ActivityConsumer.as_asgi())]))
+        ),
+    }
+)
+
+
+async def application(scope, receive, send):
+    # Publishes made in this process go to the loop the consumers run on (see publisher.py).
+    capture_server_loop()
+    await router(scope, receive, send)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notifications"
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401  (registers receivers and system checks)
+        from .publisher import log_layer_choice
+
+        log_layer_choice()

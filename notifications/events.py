@@ -1,0 +1,33 @@
+"""Writing an event: a row in the caller's transaction, published to its group after commit."""
+
+from functools import partial
+
+from django.db import transaction
+
+from . import topics
+from .models import Event
+from .publisher import send_to_groups
+from .rendering import event_message
+
+
+def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
+    payload = {"title": title, "url": url, "summary": summary[:280]}
+    if course is not None:
+        payload |= {"course_code": course.code, "course_title": course.title}
+    event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)
+    transaction.on_commit(partial(publish, event), robust=True)
+    return event
+
+
+def publish(event: Event) -> None:
+    """Render once, send once to the topic's group; each consumer decides for its own user."""
+    message = {"type": "activity.event", "course_id": event.course_id, "event": event_message(event)}
+    send_to_groups([topics.group_for(event.topic)], message)
+
+
+def notify_user(user_id: int, message: dict) -> None:
+    """A control message (membership changed, feed read) to every open socket of one user,
+    after commit. Not an event: nothing to replay, the next heartbeat re-syncs anyway."""
+    transaction.on_commit(
+        partial(send_to_groups, [topics.group_for(topics.user_topic(user_id))], message), robust=True
+    )

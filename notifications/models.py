@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Event(models.Model):
+    """One thing that happened, as users are told of it. The table is the source of truth:
+    the id is the cursor clients resume from; the channel layer only rings the doorbell."""
+
+    class Kind(models.TextChoices):
+        NEW_RESOURCE = "new_resource", "New resource"
+        ANNOUNCEMENT = "announcement", "Announcement"
+        SUBSCRIPTION = "subscription", "Subscription"
+        USER_REGISTERED = "user_registered", "User registered"
+        COURSE_PUBLISHED = "course_published", "Course published"
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    topic = models.CharField(max_length=64)
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["topic", "id"], name="event_topic_id"),
+            models.Index(fields=["course", "id"], name="event_course_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} on {self.topic}"
+
+
+class ReadCursor(models.Model):
+    """How far a user has read their feed: events up to last_read_id are read.
+    One row per user, not one per user and event, so a broadcast writes one row, not thousands."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_cursor")
+    last_read_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} read up to #{self.last_read_id}"

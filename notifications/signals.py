@@ -1,0 +1,95 @@
+"""Saved models become events. One job only: write the Event row in the same transaction and
+schedule its publish after commit. No business rules live here."""
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.urls import reverse
+
+from courses.models import Announcement, Course, Resource, Subscription
+
+from . import topics
+from .events import notify_user, record
+from .models import Event
+
+User = get_user_model()
+
+
+@receiver(post_save, sender=Resource, dispatch_uid="event_new_resource")
+def resource_added(sender, instance: Resource, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    course = instance.course
+    fields = {
+        "kind": Event.Kind.NEW_RESOURCE,
+        "title": instance.title,
+        "url": course.get_absolute_url() + f"#resource-{instance.pk}",
+        "summary": f"New {instance.kind} in {course.code}",
+        "course": course,
+    }
+    record(topic=topics.course_topic(course.code), **fields)
+    if course.is_published:
+        # Catalog news: the title and course are what the public course page shows anyway.
+        record(topic=topics.ALL_COURSES, **fields)
+
+
+@receiver(post_save, sender=Announcement, dispatch_uid="event_announcement")
+def announcement_posted(sender, instance: Announcement, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    topic = topics.course_topic(instance.course.code) if instance.course_id else topics.SYSTEM_EVENTS
+    record(
+        kind=Event.Kind.ANNOUNCEMENT,
+        topic=topic,
+        title=instance.title,
+        url=instance.get_absolute_url(),
+        summary=instance.body,
+        course=instance.course,
+        actor=instance.author,
+    )
+
+
+@receiver(post_save, sender=Subscription, dispatch_uid="event_subscription")
+def subscribed(sender, instance: Subscription, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    course, student = instance.course, instance.student
+    common = {"kind": Event.Kind.SUBSCRIPTION, "course": course, "actor": student, "url": course.get_absolute_url()}
+    record(topic=topics.user_topic(course.instructor_id), title=f"{student.display_name()} joined {course.code}", **common)
+    record(topic=topics.user_topic(student.pk), title=f"Subscribed to {course.code}", summary=course.title, **common)
+    notify_user(student.pk, {"type": "membership.changed"})
+
+
+@receiver(post_delete, sender=Subscription, dispatch_uid="membership_left")
+def unsubscribed(sender, instance: Subscription, **kwargs):
+    notify_user(instance.student_id, {"type": "membership.changed"})
+
+
+@receiver(post_save, sender=Course, dispatch_uid="event_course_published")
+def course_saved(sender, instance: Course, created: bool, raw: bool = False, **kwargs):
+    if raw:
+        return
+    if instance.was_just_published:
+        record(
+            kind=Event.Kind.COURSE_PUBLISHED,
+            topic=topics.ALL_COURSES,
+            title=f"New course: {instance.code}",
+            summary=instance.title,
+            url=instance.get_absolute_url(),
+            course=instance,
+            actor=instance.instructor,
+        )
+    instance._published_in_db = instance.is_published
+
+
+@receiver(post_save, sender=User, dispatch_uid="event_user_registered")
+def user_registered(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    record(
+        kind=Event.Kind.USER_REGISTERED,
+        topic=topics.STAFF,
+        title=f"{instance.username} registered as {instance.get_role_display().lower()}",
+        url=reverse("admin:accounts_user_change", args=[instance.pk]),
+        actor=instance,
+    )
