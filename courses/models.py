@@ -144,7 +144,7 @@ class Announcement(models.Model):
     def get_absolute_url(self) -> str:
         if self.course_id:
             return reverse("courses:detail", args=[self.course.code]) + f"#announcement-{self.pk}"
-        return reverse("notifications:list")
+        return reverse("courses:dashboard") + f"#announcement-{self.pk}"
 
 
 class Subscription(models.Model):

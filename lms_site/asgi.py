@@ -14,7 +14,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from notifications.consumers import ActivityConsumer  # noqa: E402
-from notifications.publisher import capture_server_loop  # noqa: E402
+from notifications.publisher import capture_server_loop, log_layer_choice  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
@@ -24,6 +24,8 @@ router = ProtocolTypeRouter(
         ),
     }
 )
+
+log_layer_choice()
 
 
 async def application(scope, receive, send):

@@ -7,6 +7,3 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401  (registers receivers and system checks)
-        from .publisher import log_layer_choice
-
-        log_layer_choice()

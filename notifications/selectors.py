@@ -3,7 +3,7 @@ ask here, so the rule exists once."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from courses.models import Course
 
@@ -70,8 +70,12 @@ def last_read_id(user) -> int:
     return ReadCursor.objects.filter(user=user).values_list("last_read_id", flat=True).first() or 0
 
 
-def unread_count(user, membership: Membership | None = None) -> int:
-    return visible_events(user, membership).filter(id__gt=last_read_id(user)).count()
+def activity_state(user) -> dict:
+    """What every page header needs, in three queries: the newest id this user may see (the
+    socket's starting cursor), how far they have read, and how many are unread."""
+    last_read = last_read_id(user)
+    state = visible_events(user).aggregate(latest_id=Max("id"), unread=Count("id", filter=Q(id__gt=last_read)))
+    return {"latest_id": state["latest_id"] or 0, "last_read": last_read, "unread": state["unread"]}
 
 
 def feed_page(user, *, before: int | None = None, limit: int = 20, membership: Membership | None = None):
@@ -88,3 +92,8 @@ def replay_after(membership: Membership, after: int, limit: int) -> list[Event]:
     can tell that more were missed than it will replay."""
     events = Event.objects.filter(membership.event_filter(), id__gt=after).order_by("id")
     return list(events[: limit + 1])
+
+
+def course_feed(course, limit: int = 20) -> list[Event]:
+    """The course page's feed: this course's events. Callers show it to members only."""
+    return list(Event.objects.filter(topic=topics.course_topic(course.code)).order_by("-id")[:limit])

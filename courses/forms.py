@@ -1,0 +1,5 @@
+from django import forms
+
+
+class CatalogSearchForm(forms.Form):
+    q = forms.CharField(label="Search courses", required=False, max_length=100)

@@ -1,0 +1,97 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import CatalogSearchForm
+
+CATALOG_PAGE_SIZE = 12
+
+
+def home(request):
+    return redirect("courses:dashboard" if request.user.is_authenticated else "courses:catalog")
+
+
+def catalog(request):
+    form = CatalogSearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    page = Paginator(selectors.catalog(request.user, query), CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    subscribed_ids = (
+        set(request.user.subscriptions.values_list("course_id", flat=True)) if request.user.is_authenticated else set()
+    )
+    return render(
+        request,
+        "courses/catalog.html",
+        {"form": form, "query": query, "page_obj": page, "subscribed_ids": subscribed_ids},
+    )
+
+
+def course_detail(request, code):
+    # The page's activity feed comes from notifications' {% activity_feed %} tag: courses does not
+    # import notifications.
+    course = selectors.get_course_for_user(request.user, code)
+    subscription = selectors.subscription_for(request.user, course)
+    if subscription:
+        services.mark_course_viewed(user=request.user, course=course)
+    is_member = subscription is not None or course.is_member(request.user)
+    context = {
+        "course": course,
+        "subscription": subscription,
+        "is_member": is_member,
+        "resources": selectors.course_resources(course),
+        "announcements": selectors.course_announcements(course),
+    }
+    return render(request, "courses/course_detail.html", context)
+
+
+@login_required
+@require_POST
+def subscribe(request, code):
+    course = selectors.get_course_for_user(request.user, code)
+    try:
+        _, created = services.subscribe(user=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if created:
+            messages.success(request, f"You are subscribed to {course.code}.")
+    return redirect(course)
+
+
+@login_required
+@require_POST
+def unsubscribe(request, code):
+    course = selectors.get_course_for_user(request.user, code)
+    if services.unsubscribe(user=request.user, course=course):
+        messages.success(request, f"You left {course.code}.")
+    return redirect(course)
+
+
+@login_required
+def resource(request, code, pk):
+    """Files, links and texts of a course, for its members only."""
+    course = selectors.get_member_course(request.user, code)
+    item = get_object_or_404(course.resources, pk=pk)
+    if item.file:
+        try:
+            handle = item.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404("The file is missing.") from missing
+        return FileResponse(handle, filename=item.file.name.rsplit("/", 1)[-1])
+    if item.url:
+        return redirect(item.url)
+    return render(request, "courses/resource_detail.html", {"course": course, "resource": item})
+
+
+@login_required
+def dashboard(request):
+    context = {
+        "subscriptions": selectors.dashboard(request.user),
+        "taught": selectors.taught_courses(request.user) if request.user.is_instructor else [],
+        "site_announcements": selectors.site_announcements(),
+    }
+    return render(request, "courses/dashboard.html", context)

@@ -1,0 +1,23 @@
+"""The activity feed on any page: {% activity_feed %} for my feed, {% activity_feed course %} for
+one course's. Rendered from the same partial the socket pushes."""
+
+from django import template
+from django.conf import settings
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/_feed.html", takes_context=True)
+def activity_feed(context, course=None):
+    user = context["request"].user
+    if course is None:
+        events = selectors.feed_page(user, limit=settings.FEED_PAGE_SIZE)
+    else:
+        events = selectors.course_feed(course, limit=settings.FEED_PAGE_SIZE)
+    return {
+        "events": events,
+        "course": course,
+        "last_read": context["activity"]["last_read"],
+    }
