@@ -1,0 +1,73 @@
+# Two commands for a fresh machine: `make run` serves the product, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL run of the suite; CI requires it, a laptop without PostgreSQL skips that second run.
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
+
+# The first interpreter that is Python 3.12 or newer: python3.13, python3.12, pyenv's, python3.
+PYTHON := $(shell for p in python3.13 python3.12 "$$(pyenv prefix 3.13 2>/dev/null)/bin/python3" \
+	"$$(pyenv prefix 3.12 2>/dev/null)/bin/python3" $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
+	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$p"; break; }; done)
+
+.PHONY: help run test lint format bench cluster clean
+
+help:
+	@echo "make run   - install, migrate, load the demo once and serve on http://$(HOST):$(PORT)"
+	@echo "make test  - install the test tools (Chromium, Redis, axe-core) and run every test"
+
+$(VENV)/.runtime: requirements.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required." >&2; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# System packages the tests need, installed when missing and possible (root or sudo, apt-get).
+.PHONY: system-deps
+system-deps:
+	@missing=""; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+node_modules/axe-core/axe.min.js: package.json
+	npm install --no-audit --no-fund --silent
+	touch $@
+
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --once
+	@echo "Serving on http://$(HOST):$(PORT)  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) -m daphne -b $(HOST) -p $(PORT) lms_site.asgi:application
+
+test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	@echo "== Test suite on SQLite =="
+	$(VENV)/bin/pytest -q
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$CI" ]; then \
+		echo "== Test suite on PostgreSQL =="; \
+		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q; \
+	else \
+		echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL run was not done."; \
+	fi
+
+lint format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .run .test-db*

@@ -1,0 +1,182 @@
+"""Shared fixtures: the people of every test, and the real servers some tests need.
+
+People: alice and bob teach (each their own course), carol is a student subscribed to alice's
+CS101, dave is a student subscribed to nothing (the outsider), root is a site admin.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the test thread; the ORM calls the tests make are
+# still plain synchronous calls. Servers under test never get this variable (see DaphneServer).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_server():
+    """Every test session talks to its own real Redis: the test process publishes through it."""
+    from channels.layers import channel_layers
+    from django.conf import settings
+
+    from lms_site.settings import redis_channel_layer
+    from lms_site.testing import RedisServer
+
+    server = RedisServer().start()
+    settings.REDIS_URL = server.url
+    settings.CHANNEL_LAYERS = {"default": redis_channel_layer(server.url, settings.CHANNEL_PREFIX)}
+    channel_layers.backends.clear()
+    yield server
+    server.stop()
+
+
+def _make_user(django_user_model, username, role="student", **extra):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@example.edu", password="pw-" + username * 2, role=role, **extra
+    )
+    if role == "instructor":
+        from accounts.services import make_instructor
+
+        make_instructor(user)
+    return user
+
+
+@pytest.fixture
+def alice(django_user_model):
+    return _make_user(django_user_model, "alice", "instructor", first_name="Alice", last_name="Archer")
+
+
+@pytest.fixture
+def bob(django_user_model):
+    return _make_user(django_user_model, "bob", "instructor", first_name="Bob", last_name="Baker")
+
+
+@pytest.fixture
+def carol(django_user_model):
+    return _make_user(django_user_model, "carol", first_name="Carol", last_name="Chen")
+
+
+@pytest.fixture
+def dave(django_user_model):
+    return _make_user(django_user_model, "dave", first_name="Dave", last_name="Diaz")
+
+
+@pytest.fixture
+def root(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="root", email="root@example.edu", password="pw-rootroot", role="admin"
+    )
+
+
+@pytest.fixture
+def cs101(alice):
+    from courses.models import Course
+
+    return Course.objects.create(
+        code="CS101", title="Introduction to Programming", instructor=alice, is_published=True
+    )
+
+
+@pytest.fixture
+def ma201(bob):
+    from courses.models import Course
+
+    return Course.objects.create(code="MA201", title="Linear Algebra", instructor=bob, is_published=True)
+
+
+@pytest.fixture
+def draft(alice):
+    from courses.models import Course
+
+    return Course.objects.create(code="CS999", title="Unreleased Seminar", instructor=alice, is_published=False)
+
+
+@pytest.fixture
+def carol_in_cs101(carol, cs101):
+    from courses.models import Subscription
+
+    return Subscription.objects.create(student=carol, course=cs101)
+
+
+@pytest.fixture(scope="session")
+def daphne(django_db_setup, django_db_blocker, redis_server):
+    """A real daphne serving the test database through the test Redis. Tests that use it must
+    commit their data: mark them with `transactional_db`."""
+    from django.db import connection
+
+    from lms_site.testing import DaphneServer, database_url
+
+    with django_db_blocker.unblock():
+        url = database_url(connection.settings_dict)
+    server = DaphneServer(database_url=url, redis_url=redis_server.url).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright. Missing Chromium fails, never skips."""
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, which installs it.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core on a Playwright page; returns the violations (empty is good)."""
+    if not AXE_PATH.exists():
+        pytest.fail(f"{AXE_PATH} is missing: run `make test`, which installs axe-core from npm.")
+
+    def run(page) -> list[dict]:
+        page.add_script_tag(path=str(AXE_PATH))
+        return page.evaluate("async () => (await axe.run()).violations")
+
+    return run
+
+
+def login_page(browser, server, user, password=None):
+    """A browser context logged in as `user` through the real log-in form."""
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/dashboard/")
+    return page
+
+
+@pytest.fixture
+def logged_in_page(browser, daphne):
+    pages = []
+
+    def open_as(user, password=None):
+        page = login_page(browser, daphne, user, password)
+        pages.append(page)
+        return page
+
+    yield open_as
+    for page in pages:
+        page.context.close()

@@ -1,0 +1,198 @@
+"""Real processes for tests and benchmarks: a private Redis server and daphne servers.
+
+Nothing here is mocked: the servers are the ones production runs, on free loopback ports.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 15.0, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before listening on {port}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+class RedisServer:
+    """A redis-server child process owned by the caller, so it may be stopped and restarted."""
+
+    def __init__(self, port: int | None = None):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is not installed: run `make test` (it installs redis-server).")
+        self.binary = binary
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, process=self.process)
+        client = redis.Redis.from_url(self.url)
+        client.ping()
+        client.close()
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL a child process needs to open the same database as this one."""
+    engine = settings_dict["ENGINE"]
+    if engine.endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    if engine.endswith("postgresql"):
+        user = settings_dict.get("USER") or ""
+        password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+        host = settings_dict.get("HOST") or "127.0.0.1"
+        port = settings_dict.get("PORT") or 5432
+        return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+    raise ValueError(f"no URL form for {engine}")
+
+
+class DaphneServer:
+    """`daphne lms_site.asgi:application` on a free port, as production runs it."""
+
+    def __init__(self, *, database_url: str, redis_url: str = "", port: int | None = None, extra_env=None):
+        self.port = port or free_port()
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lms_site.settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "DEBUG": "1",
+            "ACTIVITY_HEARTBEAT_SECONDS": os.environ.get("ACTIVITY_HEARTBEAT_SECONDS", "1"),
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.process: subprocess.Popen | None = None
+        self.log_path = BASE_DIR / ".run" / f"daphne-{self.port}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self) -> "DaphneServer":
+        self.log_path.parent.mkdir(exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "lms_site.asgi:application"],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_for_port(self.port, timeout=30, process=self.process)
+        return self
+
+    def kill(self) -> None:
+        """Hard stop, as a crash would: no goodbye to the sockets."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def session_cookie(user) -> str:
+    """A real session for `user`, as a log-in would make it; returns the cookie value."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def open_socket(server: DaphneServer, *, user=None, after: int | None = None, origin: str | None = None, path=None):
+    """A WebSocket to the activity consumer of a real daphne, as a browser of `user` opens it."""
+    from websockets.sync.client import connect
+
+    url = server.ws_url + (path or "/ws/activity/")
+    if after is not None:
+        url += f"?after={after}"
+    headers = {"Origin": origin or server.url}
+    if user is not None:
+        headers["Cookie"] = f"sessionid={session_cookie(user)}"
+    return connect(url, additional_headers=headers, open_timeout=10, max_size=2**22)
+
+
+def receive_json(socket, timeout: float = 5.0) -> dict:
+    import json
+
+    return json.loads(socket.recv(timeout=timeout))
+
+
+def receive_until(socket, predicate, timeout: float = 5.0) -> list[dict]:
+    """Messages until one satisfies predicate (included); TimeoutError if none does in time."""
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no matching message within {timeout} s; got {seen!r}")
+        message = receive_json(socket, timeout=remaining)
+        seen.append(message)
+        if predicate(message):
+            return seen
+
+
+def eventually(check, timeout: float = 5.0, interval: float = 0.05):
+    """Retry `check` until it returns a truthy value; the last value, or AssertionError."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            if not value:
+                raise AssertionError(f"condition not met within {timeout} s")
+            return value
+        time.sleep(interval)
