@@ -77,9 +77,7 @@ def root(django_user_model):
 def cs101(alice):
     from courses.models import Course
 
-    return Course.objects.create(
-        code="CS101", title="Introduction to Programming", instructor=alice, is_published=True
-    )
+    return Course.objects.create(code="CS101", title="Introduction to Programming", instructor=alice, is_published=True)
 
 
 @pytest.fixture

@@ -55,6 +55,9 @@ class Course(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("courses:detail", args=[self.code])
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -65,9 +68,6 @@ class Course(models.Model):
     @property
     def was_just_published(self) -> bool:
         return self.is_published and not getattr(self, "_published_in_db", False)
-
-    def get_absolute_url(self) -> str:
-        return reverse("courses:detail", args=[self.code])
 
     def is_member(self, user) -> bool:
         """May this user read the course's content (files, lessons, threads)?"""
@@ -97,6 +97,9 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("courses:resource", args=[self.course.code, self.pk])
+
     @property
     def kind(self) -> str:
         if self.file:
@@ -109,9 +112,6 @@ class Resource(models.Model):
         given = [bool(self.file), bool(self.url), bool(self.body.strip())]
         if sum(given) != 1:
             raise ValidationError("Give exactly one of: a file, a link or a text.")
-
-    def get_absolute_url(self) -> str:
-        return reverse("courses:resource", args=[self.course.code, self.pk])
 
 
 class AnnouncementQuerySet(models.QuerySet):

@@ -6,8 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import CatalogSearchForm
+from .. import selectors, services
+from ..forms import CatalogSearchForm
 
 CATALOG_PAGE_SIZE = 12
 

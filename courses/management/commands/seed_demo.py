@@ -1,0 +1,224 @@
+"""Build a usable demo, or benchmark-sized data, quickly and idempotently.
+
+The named demo accounts and courses are created once and kept, through ordinary saves, so their
+events are in the feed. The generated students, courses and resources are topped up to the requested
+sizes with bulk inserts (no per-row save, so no signal fires: seeded bulk is not news).
+"""
+
+import random
+import sys
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.services import ensure_instructors_group, make_instructor
+from courses.models import Announcement, Course, Resource, Subscription
+
+User = get_user_model()
+
+DEMO_LOGINS = [
+    # username, password, role, first name, last name
+    ("admin", "demo-admin-pass", "admin", "Ada", "Admin"),
+    ("alice", "demo-alice-pass", "instructor", "Alice", "Archer"),
+    ("bob", "demo-bob-pass", "instructor", "Bob", "Baker"),
+    ("student", "demo-student-pass", "student", "Sam", "Student"),
+]
+
+DEMO_COURSES = [
+    ("CS101", "Introduction to Programming", "alice", "Variables, control flow, functions and testing, in Python."),
+    ("CS201", "Data Structures", "alice", "Lists, trees, hash tables and graphs, and how to choose between them."),
+    ("MA201", "Linear Algebra", "bob", "Vectors, matrices, eigenvalues and their use in data science."),
+    ("HIST110", "World History since 1900", "bob", "The forces that shaped the modern world, decade by decade."),
+]
+
+DEMO_RESOURCES = [
+    ("Syllabus", "text", "Week 1: introduction. Week 2: practice. Assessment: weekly quizzes and a final project."),
+    ("Course reading list", "link", "https://www.gutenberg.org/"),
+    ("Office hours", "text", "Tuesdays 14:00-16:00, room B12, or by appointment."),
+]
+
+GENERATED_PASSWORD = "demo-student-pass"
+BATCH = 2000
+
+
+def progress(label: str, done: int, total: int, stream=sys.stdout) -> None:
+    width = 30
+    filled = width if total == 0 else int(width * done / total)
+    stream.write(f"\r{label:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done >= total:
+        stream.write("\n")
+    stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts, courses, resources and announcements; sizes build benchmark data."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--students", type=int, default=20, help="generated students (default 20)")
+        parser.add_argument("--courses", type=int, default=0, help="generated courses beyond the demo ones")
+        parser.add_argument("--resources", type=int, default=0, help="generated resources in all")
+        parser.add_argument(
+            "--subscriptions-per-student", type=int, default=3, help="courses each generated student follows"
+        )
+        parser.add_argument("--once", action="store_true", help="do nothing if the demo already exists")
+
+    def handle(self, *args, **options):
+        if options["once"] and User.objects.filter(username="admin").exists():
+            self.stdout.write("Demo data already present.")
+            self.print_logins()
+            return
+        random.seed(2026)
+        ensure_instructors_group()
+        with transaction.atomic():
+            people = self.demo_people()
+            courses = self.demo_courses(people)
+        students = self.generated_students(options["students"])
+        courses += self.generated_courses(options["courses"], [people["alice"], people["bob"]])
+        self.subscriptions(students, courses, options["subscriptions_per_student"])
+        self.generated_resources(options["resources"], courses)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {User.objects.count()} users, {Course.objects.count()} courses, "
+                f"{Resource.objects.count()} resources, {Subscription.objects.count()} subscriptions."
+            )
+        )
+        self.print_logins()
+
+    def print_logins(self):
+        self.stdout.write("Logins (username / password):")
+        for username, password, role, *_ in DEMO_LOGINS:
+            self.stdout.write(f"  {role:<10} {username:<8} / {password}")
+
+    def demo_people(self) -> dict:
+        people = {}
+        for username, password, role, first, last in DEMO_LOGINS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User.objects.create_user(
+                    username=username,
+                    password=password,
+                    email=f"{username}@example.edu",
+                    role=role,
+                    first_name=first,
+                    last_name=last,
+                    is_staff=role == "admin",
+                    is_superuser=role == "admin",
+                )
+                if role == "instructor":
+                    make_instructor(user)
+            people[username] = user
+        return people
+
+    def demo_courses(self, people) -> list[Course]:
+        courses = []
+        for code, title, teacher, description in DEMO_COURSES:
+            course, created = Course.objects.get_or_create(
+                code=code,
+                defaults={
+                    "title": title,
+                    "description": description,
+                    "instructor": people[teacher],
+                    "is_published": True,
+                },
+            )
+            if created:
+                for title_, kind, content in DEMO_RESOURCES:
+                    Resource.objects.create(
+                        course=course,
+                        title=title_,
+                        url=content if kind == "link" else "",
+                        body=content if kind == "text" else "",
+                    )
+                Announcement.objects.create(
+                    course=course,
+                    author=people[teacher],
+                    title=f"Welcome to {code}",
+                    body="Introduce yourself in the discussion and read the syllabus before week 1.",
+                )
+                if code in {"CS101", "MA201"}:
+                    Subscription.objects.get_or_create(student=people["student"], course=course)
+            courses.append(course)
+        if not Announcement.objects.site_wide().exists():
+            Announcement.objects.create(
+                author=people["admin"], title="Welcome to the new term", body="Courses open today. Good luck!"
+            )
+        return courses
+
+    def generated_students(self, total: int) -> list[int]:
+        existing = User.objects.filter(username__startswith="student").exclude(username="student").count()
+        password = make_password(GENERATED_PASSWORD)  # hashed once, shared: a bulk insert, not 10,000 hashes
+        for start in range(existing, total, BATCH):
+            stop = min(start + BATCH, total)
+            User.objects.bulk_create(
+                [
+                    User(
+                        username=f"student{n:05d}",
+                        email=f"student{n:05d}@example.edu",
+                        password=password,
+                        first_name="Student",
+                        last_name=f"{n:05d}",
+                        role=User.Role.STUDENT,
+                    )
+                    for n in range(start, stop)
+                ],
+                batch_size=BATCH,
+            )
+            progress("students", stop, total)
+        return list(User.objects.filter(username__regex=r"^student[0-9]{5}$").values_list("id", flat=True)[:total])
+
+    def generated_courses(self, total: int, teachers) -> list[Course]:
+        existing = Course.objects.filter(code__startswith="GEN").count()
+        for start in range(existing, total, BATCH):
+            stop = min(start + BATCH, total)
+            Course.objects.bulk_create(
+                [
+                    Course(
+                        code=f"GEN{n:04d}",
+                        title=f"Generated course {n}",
+                        description="A course made by seed_demo for load and benchmark runs.",
+                        instructor=teachers[n % len(teachers)],
+                        is_published=True,
+                    )
+                    for n in range(start, stop)
+                ],
+                batch_size=BATCH,
+            )
+            progress("courses", stop, total)
+        return list(Course.objects.filter(code__startswith="GEN").order_by("code")[:total])
+
+    def subscriptions(self, students: list[int], courses: list[Course], per_student: int) -> None:
+        if not students or not courses:
+            return
+        per_student = min(per_student, len(courses))
+        existing = set(Subscription.objects.filter(student_id__in=students).values_list("student_id", "course_id"))
+        rows = []
+        for student_id in students:
+            for course in random.sample(courses, per_student):
+                if (student_id, course.pk) not in existing:
+                    rows.append(Subscription(student_id=student_id, course=course))
+        for start in range(0, len(rows), BATCH):
+            Subscription.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
+            progress("subscriptions", min(start + BATCH, len(rows)), len(rows))
+
+    def generated_resources(self, total: int, courses: list[Course]) -> None:
+        existing = Resource.objects.filter(title__startswith="Reading ").count()
+        now = timezone.now()
+        for start in range(existing, total, BATCH):
+            stop = min(start + BATCH, total)
+            Resource.objects.bulk_create(
+                [
+                    Resource(
+                        course=courses[n % len(courses)],
+                        title=f"Reading {n}",
+                        body=f"Notes for reading {n}.",
+                        created_at=now - timedelta(minutes=total - n),
+                    )
+                    for n in range(start, stop)
+                ],
+                batch_size=BATCH,
+            )
+            progress("resources", stop, total)
