@@ -18,6 +18,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores.
+    Tests that log in through a real daphne keep the production hasher, which daphne checks."""
+    if "daphne" not in request.fixturenames:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def redis_server():
     """Every test session talks to its own real Redis: the test process publishes through it."""

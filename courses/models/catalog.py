@@ -59,8 +59,8 @@ class Course(models.Model):
         return reverse("courses:detail", args=[self.code])
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         # Remembered so a save can tell "just published" from "already published".
         instance._published_in_db = instance.__dict__.get("is_published")
         return instance
