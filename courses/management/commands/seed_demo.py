@@ -6,7 +6,6 @@ sizes with bulk inserts (no per-row save, so no signal fires: seeded bulk is not
 """
 
 import random
-import sys
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -45,15 +44,6 @@ GENERATED_PASSWORD = "demo-student-pass"
 BATCH = 2000
 
 
-def progress(label: str, done: int, total: int, stream=sys.stdout) -> None:
-    width = 30
-    filled = width if total == 0 else int(width * done / total)
-    stream.write(f"\r{label:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
-    if done >= total:
-        stream.write("\n")
-    stream.flush()
-
-
 class Command(BaseCommand):
     help = "Create demo accounts, courses, resources and announcements; sizes build benchmark data."
 
@@ -87,6 +77,13 @@ class Command(BaseCommand):
             )
         )
         self.print_logins()
+
+    def progress(self, label: str, done: int, total: int) -> None:
+        width = 30
+        filled = width if total == 0 else int(width * done / total)
+        ending = "\n" if done >= total else ""
+        self.stdout.write(f"\r{label:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}", ending=ending)
+        self.stdout.flush()
 
     def print_logins(self):
         self.stdout.write("Logins (username / password):")
@@ -167,7 +164,7 @@ class Command(BaseCommand):
                 ],
                 batch_size=BATCH,
             )
-            progress("students", stop, total)
+            self.progress("students", stop, total)
         return list(User.objects.filter(username__regex=r"^student[0-9]{5}$").values_list("id", flat=True)[:total])
 
     def generated_courses(self, total: int, teachers) -> list[Course]:
@@ -187,7 +184,7 @@ class Command(BaseCommand):
                 ],
                 batch_size=BATCH,
             )
-            progress("courses", stop, total)
+            self.progress("courses", stop, total)
         return list(Course.objects.filter(code__startswith="GEN").order_by("code")[:total])
 
     def subscriptions(self, students: list[int], courses: list[Course], per_student: int) -> None:
@@ -202,7 +199,7 @@ class Command(BaseCommand):
                     rows.append(Subscription(student_id=student_id, course=course))
         for start in range(0, len(rows), BATCH):
             Subscription.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
-            progress("subscriptions", min(start + BATCH, len(rows)), len(rows))
+            self.progress("subscriptions", min(start + BATCH, len(rows)), len(rows))
 
     def generated_resources(self, total: int, courses: list[Course]) -> None:
         existing = Resource.objects.filter(title__startswith="Reading ").count()
@@ -221,4 +218,4 @@ class Command(BaseCommand):
                 ],
                 batch_size=BATCH,
             )
-            progress("resources", stop, total)
+            self.progress("resources", stop, total)
