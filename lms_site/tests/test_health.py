@@ -1,0 +1,61 @@
+"""/healthz: what nginx and the supervisor ask before sending traffic to a process."""
+
+import pytest
+
+from lms_site.testing import RedisServer, free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_reports_the_database_and_the_channel_layer(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["channel_layer"] == "ok"  # the session's own Redis (conftest)
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_without_redis_the_process_is_degraded_not_down(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
+    assert response.json()["channel_layer"] == "down"
+    assert response.json()["ms"] < 1500
+
+
+def test_a_redis_that_accepts_but_never_answers_is_bounded(client, settings):
+    redis = RedisServer().start()
+    try:
+        redis.process.send_signal(19)  # SIGSTOP: connections are accepted by the kernel, never answered
+        settings.REDIS_URL = redis.url
+        response = client.get("/healthz")
+        assert response.json()["channel_layer"] == "down"
+        assert response.json()["ms"] < 1500
+    finally:
+        redis.process.send_signal(18)  # SIGCONT, so it can be stopped
+        redis.stop()
+
+
+def test_the_in_process_layer_is_reported_as_such(client, settings):
+    settings.REDIS_URL = ""
+    assert client.get("/healthz").json()["channel_layer"] == "in-process"
+
+
+def test_a_database_that_does_not_answer_is_503(client, monkeypatch):
+    from lms_site import health
+
+    def broken():
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(health, "_database_ok", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "down"
+
+
+def test_only_safe_methods(client):
+    assert client.post("/healthz").status_code == 405
+    assert client.head("/healthz").status_code == 200
