@@ -3,3 +3,80 @@ from django import forms
 
 class CatalogSearchForm(forms.Form):
     q = forms.CharField(label="Search courses", required=False, max_length=100)
+
+
+# Learning
+
+
+class QuizForm(forms.Form):
+    """One field per question, named q<id>. Every question is optional: an unanswered one scores 0."""
+
+    TRUE_FALSE = [("true", "True"), ("false", "False")]
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for number, question in enumerate(questions, start=1):
+            label = f"Question {number}"
+            kinds = question.Kind
+            if question.kind == kinds.SHORT:
+                field = forms.CharField(label=f"{label}: your answer", required=False, max_length=500)
+            elif question.kind == kinds.TRUE_FALSE:
+                field = forms.ChoiceField(
+                    label=label, required=False, choices=self.TRUE_FALSE, widget=forms.RadioSelect
+                )
+            else:
+                choices = [(choice.pk, choice.text) for choice in question.choices.all()]
+                if question.kind == kinds.MULTIPLE:
+                    field = forms.MultipleChoiceField(
+                        label=label, required=False, choices=choices, widget=forms.CheckboxSelectMultiple
+                    )
+                else:
+                    field = forms.ChoiceField(label=label, required=False, choices=choices, widget=forms.RadioSelect)
+            self.fields[f"q{question.pk}"] = field
+            question.form_field = self[f"q{question.pk}"]
+
+    def responses(self) -> dict[int, object]:
+        """{question id: [choice ids] | "true"/"false" | text}, as the grader expects."""
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.kind == question.Kind.SINGLE:
+                value = [int(value)] if value else []
+            elif question.kind == question.Kind.MULTIPLE:
+                value = sorted(int(item) for item in value or [])
+            result[question.pk] = value or None
+        return result
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(label="Your answer", required=False, widget=forms.Textarea, max_length=20000)
+    file = forms.FileField(label="File", required=False)
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not assignment.accepts_text:
+            del self.fields["text"]
+        if not assignment.accepts_file:
+            del self.fields["file"]
+
+
+class ThreadForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(
+        label="Message", widget=forms.Textarea, max_length=10000, help_text="Markdown: **bold**, *italic*, `code`."
+    )
+    lesson = forms.ModelChoiceField(queryset=None, required=False, label="About the lesson")
+
+    def __init__(self, *args, lessons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lesson"].queryset = lessons
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label="Your reply", widget=forms.Textarea, max_length=10000, help_text="Markdown.")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PostEditForm(forms.Form):
+    body = forms.CharField(label="Message", widget=forms.Textarea, max_length=10000, help_text="Markdown.")

@@ -1,10 +1,22 @@
 """Reads that carry permission. Views, the API and the admin fetch through here."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Announcement, Course, Resource, Subscription
+from .models import (
+    Announcement,
+    Attempt,
+    Course,
+    CourseCompletion,
+    Lesson,
+    LessonProgress,
+    Resource,
+    Submission,
+    Subscription,
+)
 
 
 def catalog(user, query: str = "") -> QuerySet[Course]:
@@ -70,3 +82,227 @@ def taught_courses(user) -> QuerySet[Course]:
 
 def site_announcements(limit: int = 5) -> QuerySet[Announcement]:
     return Announcement.objects.site_wide().select_related("author")[:limit]
+
+
+# Learning: lessons, progress, quizzes, assignments and discussions. Every function takes a course
+# already fetched through get_member_course, so membership is checked once per request; these add
+# what a student may not see (drafts, unreleased lessons, other students' work) and the 404s.
+
+
+def teaches(user, course: Course) -> bool:
+    """Instructor of the course or site admin: sees drafts, moderates, grades."""
+    return user.is_authenticated and (user.is_site_admin or course.instructor_id == user.pk)
+
+
+def visible_lessons(user, course: Course) -> QuerySet:
+    lessons = Lesson.objects.of_course(course)
+    return lessons if teaches(user, course) else lessons.released()
+
+
+@dataclass
+class Outline:
+    """A course's modules and the lessons this user may see, with their progress."""
+
+    modules: list
+    lessons: list
+    completed_ids: set[int]
+    continue_lesson: object | None
+    completed_at: object | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.completed_ids)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def neighbours(self, lesson) -> tuple:
+        ids = [item.pk for item in self.lessons]
+        if lesson.pk not in ids:
+            return None, None
+        index = ids.index(lesson.pk)
+        previous = self.lessons[index - 1] if index > 0 else None
+        following = self.lessons[index + 1] if index + 1 < len(ids) else None
+        return previous, following
+
+
+def course_outline(user, course: Course) -> Outline:
+    """Four queries however many modules and lessons: modules, visible lessons, my progress, my
+    completion."""
+    modules = list(course.modules.all())
+    by_id = {module.pk: module for module in modules}
+    for module in modules:
+        module.course = course
+        module.visible_lessons = []
+    lessons = list(visible_lessons(user, course).in_order())
+    for lesson in lessons:
+        lesson.module = by_id[lesson.module_id]
+        lesson.module.visible_lessons.append(lesson)
+    progress = list(
+        LessonProgress.objects.filter(student=user, lesson__module__course=course).values(
+            "lesson_id", "completed_at", "last_viewed_at"
+        )
+    )
+    completed = {row["lesson_id"] for row in progress if row["completed_at"]}
+    completed_at = (
+        CourseCompletion.objects.filter(student=user, course=course).values_list("completed_at", flat=True).first()
+    )
+    return Outline(
+        modules=modules,
+        lessons=lessons,
+        completed_ids=completed,
+        continue_lesson=_continue_lesson(lessons, completed, progress),
+        completed_at=completed_at,
+    )
+
+
+def _continue_lesson(lessons: list, completed: set[int], progress: list[dict]):
+    """The lesson last opened if unfinished, else the next unfinished one after it, else the first
+    unfinished; None when all are done."""
+    unfinished = [lesson for lesson in lessons if lesson.pk not in completed]
+    if not unfinished:
+        return None
+    visible = {lesson.pk: index for index, lesson in enumerate(lessons)}
+    viewed = [row for row in progress if row["lesson_id"] in visible]
+    if not viewed:
+        return unfinished[0]
+    last = max(viewed, key=lambda row: row["last_viewed_at"])
+    last_index = visible[last["lesson_id"]]
+    after = [lesson for lesson in unfinished if visible[lesson.pk] >= last_index]
+    return after[0] if after else unfinished[0]
+
+
+def get_lesson_for_user(user, course: Course, pk: int):
+    """A lesson of the course this user may see, else 404 (a draft or unreleased lesson does not
+    exist for students)."""
+    lesson = get_object_or_404(visible_lessons(user, course).select_related("module"), pk=pk)
+    lesson.module.course = course
+    return lesson
+
+
+def learning_progress(user) -> dict[int, dict]:
+    """For the dashboard: {course id: {"done", "total", "percent"}} over my subscribed courses, in
+    two queries."""
+    totals = dict(
+        Lesson.objects.released()
+        .filter(module__course__subscriptions__student=user)
+        .values_list("module__course_id")
+        .annotate(total=Count("id"))
+        .values_list("module__course_id", "total")
+    )
+    done = dict(
+        LessonProgress.objects.filter(student=user, completed_at__isnull=False, lesson__in=Lesson.objects.released())
+        .values_list("lesson__module__course_id")
+        .annotate(done=Count("id"))
+        .values_list("lesson__module__course_id", "done")
+    )
+    return {
+        course_id: {
+            "total": total,
+            "done": done.get(course_id, 0),
+            "percent": round(100 * done.get(course_id, 0) / total) if total else 0,
+        }
+        for course_id, total in totals.items()
+    }
+
+
+def student_attempts(user, quiz) -> list:
+    return list(quiz.attempts.filter(student=user).order_by("number"))
+
+
+def get_attempt_for_user(user, course: Course, pk: int):
+    """An attempt at a quiz of this course: a student's own, or any for the course's instructor.
+    Another student's attempt is a 404, whatever the URL."""
+    attempts = Attempt.objects.filter(quiz__lesson__module__course=course).select_related(
+        "quiz__lesson__module", "student"
+    )
+    if not teaches(user, course):
+        attempts = attempts.filter(student=user)
+    attempt = get_object_or_404(attempts, pk=pk)
+    attempt.quiz.lesson.module.course = course
+    return attempt
+
+
+def quiz_questions(quiz) -> list:
+    return list(quiz.questions.prefetch_related("choices"))
+
+
+def attempt_feedback(attempt) -> list[tuple]:
+    """(question, answer or None) pairs, in two queries more: questions with choices, answers."""
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    return [(question, answers.get(question.pk)) for question in quiz_questions(attempt.quiz)]
+
+
+def own_submission(user, assignment):
+    return assignment.submissions.filter(student=user).first()
+
+
+def get_submission_for_user(user, course: Course, pk: int):
+    """A submission: its student's, or any for the course's instructor; else 404."""
+    submissions = Submission.objects.filter(assignment__lesson__module__course=course)
+    if not teaches(user, course):
+        submissions = submissions.filter(student=user)
+    return get_object_or_404(submissions, pk=pk)
+
+
+def course_threads(course: Course, lesson=None) -> QuerySet:
+    threads = course.threads.select_related("author", "lesson").annotate(post_count=Count("posts"))
+    if lesson is not None:
+        threads = threads.filter(lesson=lesson)
+    return threads
+
+
+def get_thread(course: Course, pk: int):
+    thread = get_object_or_404(course.threads.select_related("author", "lesson"), pk=pk)
+    thread.course = course
+    return thread
+
+
+def thread_posts(thread) -> list:
+    """The posts of a thread as a tree: the opening posts, each with `children` in order, in one
+    query however deep the replies go."""
+    posts = list(thread.posts.select_related("author"))
+    by_id = {post.pk: post for post in posts}
+    roots = []
+    for post in posts:
+        post.thread = thread
+        post.children = []
+    for post in posts:
+        parent = by_id.get(post.parent_id)
+        if parent is None:
+            roots.append(post)
+        else:
+            post.parent = parent
+            parent.children.append(post)
+    return roots
+
+
+def get_post(thread, pk: int):
+    post = get_object_or_404(thread.posts.select_related("author"), pk=pk)
+    post.thread = thread
+    return post
+
+
+def my_grades(user, course: Course) -> dict:
+    """A student's own quiz scores (best attempt) and assignment grades in this course."""
+    quizzes = list(
+        Lesson.objects.of_course(course).released().filter(kind=Lesson.Kind.QUIZ).select_related("quiz").in_order()
+    )
+    best: dict[int, Attempt] = {}
+    for attempt in Attempt.objects.filter(student=user, quiz__lesson__in=quizzes, submitted_at__isnull=False):
+        if attempt.quiz_id not in best or attempt.score > best[attempt.quiz_id].score:
+            best[attempt.quiz_id] = attempt
+    submissions = list(
+        Submission.objects.filter(student=user, assignment__lesson__module__course=course).select_related(
+            "assignment__lesson"
+        )
+    )
+    return {
+        "quizzes": [(lesson, best.get(lesson.quiz.pk)) for lesson in quizzes if hasattr(lesson, "quiz")],
+        "submissions": submissions,
+    }

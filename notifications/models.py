@@ -13,6 +13,11 @@ class Event(models.Model):
         SUBSCRIPTION = "subscription", "Subscription"
         USER_REGISTERED = "user_registered", "User registered"
         COURSE_PUBLISHED = "course_published", "Course published"
+        NEW_LESSON = "new_lesson", "New lesson"
+        GRADE_POSTED = "grade_posted", "Grade posted"
+        DISCUSSION_POST = "discussion_post", "Discussion"
+        COURSE_COMPLETED = "course_completed", "Course completed"
+        ASSIGNMENT_SUBMITTED = "assignment_submitted", "Assignment submitted"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)

@@ -1,0 +1,80 @@
+"""Builders for the learning tests: modules, lessons, quizzes. Plain functions over the real
+models (no factories library); the people and courses come from the root conftest."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from courses.models import Assignment, Choice, Lesson, Module, Question, Quiz
+from notifications.models import Event
+
+
+def newest_event() -> int:
+    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def events_after(after: int) -> list[tuple[str, str]]:
+    return list(Event.objects.filter(id__gt=after).order_by("id").values_list("kind", "topic"))
+
+
+def module(course, title="Week 1", position=0) -> Module:
+    return Module.objects.create(course=course, title=title, position=position)
+
+
+def lesson(mod, title="Variables", kind=Lesson.Kind.TEXT, published=True, position=0, **fields) -> Lesson:
+    if kind == Lesson.Kind.TEXT:
+        fields.setdefault("body", f"# {title}\n\nSome *text*.")
+    return Lesson.objects.create(
+        module=mod, title=title, kind=kind, is_published=published, position=position, **fields
+    )
+
+
+def quiz_lesson(mod, title="Check-in quiz", position=10, **quiz_fields) -> Quiz:
+    item = lesson(mod, title=title, kind=Lesson.Kind.QUIZ, position=position)
+    return Quiz.objects.create(lesson=item, **quiz_fields)
+
+
+def single(quiz, text="2 + 2 = ?", right="4", wrong=("3", "5"), points=1, position=0) -> Question:
+    question = Question.objects.create(quiz=quiz, kind="single", text=text, points=points, position=position)
+    Choice.objects.create(question=question, text=right, is_correct=True, position=0)
+    for n, text_ in enumerate(wrong, start=1):
+        Choice.objects.create(question=question, text=text_, position=n)
+    return question
+
+
+def multiple(quiz, text="Primes?", right=("2", "3"), wrong=("4",), points=2, position=1) -> Question:
+    question = Question.objects.create(quiz=quiz, kind="multiple", text=text, points=points, position=position)
+    for n, text_ in enumerate(right):
+        Choice.objects.create(question=question, text=text_, is_correct=True, position=n)
+    for n, text_ in enumerate(wrong, start=len(right)):
+        Choice.objects.create(question=question, text=text_, position=n)
+    return question
+
+
+def true_false(quiz, text="Python is compiled to bytecode.", is_true=True, points=1, position=2) -> Question:
+    return Question.objects.create(
+        quiz=quiz, kind="true_false", text=text, is_true=is_true, points=points, position=position
+    )
+
+
+def short(quiz, text="Capital of France?", accepted="Paris\nParis, France", points=1, position=3) -> Question:
+    return Question.objects.create(
+        quiz=quiz, kind="short", text=text, accepted_answers=accepted, points=points, position=position
+    )
+
+
+def choice_id(question, text) -> int:
+    return question.choices.get(text=text).pk
+
+
+def assignment_lesson(mod, title="Essay", position=20, **fields) -> Assignment:
+    item = lesson(mod, title=title, kind=Lesson.Kind.ASSIGNMENT, position=position, body="Write 500 words.")
+    return Assignment.objects.create(lesson=item, **fields)
+
+
+def ago(**delta):
+    return timezone.now() - timedelta(**delta)
+
+
+def later(**delta):
+    return timezone.now() + timedelta(**delta)
