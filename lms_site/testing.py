@@ -13,8 +13,16 @@ import time
 from pathlib import Path
 
 import redis
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class FastPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """The production algorithm with few iterations, for test users. The iteration count is part
+    of each hash, so a daphne under test (default hashers) still verifies these passwords."""
+
+    iterations = 1000
 
 
 def free_port() -> int:

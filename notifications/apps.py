@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401  (registers receivers and system checks)
+        from .publisher import OncePerOutage
+
+        logging.getLogger("channels_redis.pubsub").addFilter(OncePerOutage())

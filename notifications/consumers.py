@@ -3,12 +3,21 @@
 The consumer routes; it does not decide. Who may see what comes from notifications.selectors,
 awaited through database_sync_to_async.
 
-Close codes: 4401 not logged in, 4408 too many messages, 1009 a frame too large.
+Server to client: {"type": "event", ...} (see rendering.event_message), {"type": "heartbeat",
+"latest": id}, {"type": "resync"} (more was missed than replay sends: reload the feed),
+{"type": "read", "last_read": id}, {"type": "pong"}, {"type": "error", "message": ...}.
+Client to server: {"type": "replay", "after": id}, {"type": "ping"}.
+
+Close codes: 4401 not logged in, 4408 too many messages, 1009 a frame too large. A foreign Origin
+is refused during the handshake (HTTP 403) by AllowedHostsOriginValidator in lms_site/asgi.py.
 """
 
 import asyncio
+import contextlib
 import json
+import logging
 import time
+from collections import deque
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -18,13 +27,22 @@ from django.conf import settings
 from . import selectors
 from .rendering import event_message
 
+logger = logging.getLogger(__name__)
+
 MAX_FRAME_BYTES = 4096
 FLOOD_LIMIT = 20  # client messages per FLOOD_WINDOW seconds
 FLOOD_WINDOW = 10.0
+SENT_MEMORY = 1000  # ids remembered to send each event at most once per socket
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_FLOOD = 4408
+CLOSE_TOO_LARGE = 1009
 
 
 def parse_cursor(value) -> int | None:
     """A client's last id: a non-negative integer, or None when absent or malformed."""
+    if isinstance(value, bool):
+        return None
     try:
         cursor = int(value)
     except (TypeError, ValueError):
@@ -38,8 +56,8 @@ def _load_membership(user) -> selectors.Membership:
 
 
 @database_sync_to_async
-def _replay(membership, after: int, limit: int) -> tuple[list[dict], bool]:
-    events = selectors.replay_after(membership, after, limit)
+def _replay(membership, after: int, limit: int, only_topics=None) -> tuple[list[dict], bool]:
+    events = selectors.replay_after(membership, after, limit, only_topics=only_topics)
     return [event_message(event) for event in events[:limit]], len(events) > limit
 
 
@@ -51,23 +69,34 @@ def _latest(membership) -> int:
 class ActivityConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
-        self.membership = None
-        self.heartbeat_task = None
+        self.membership: selectors.Membership | None = None
+        self.heartbeat_task: asyncio.Task | None = None
+        self.membership_lock = asyncio.Lock()
         self.recent_messages: list[float] = []
+        # The newest id this socket has sent (or knew the client had on connect), and the ids sent
+        # lately, so an event that arrives live and by replay goes out once.
+        self.cursor = 0
+        # What the client already had on connect. A doorbell rung before the socket joined its
+        # groups can still arrive after: events up to here are not sent again.
+        self.floor = 0
+        self.sent_ids: set[int] = set()
+        self.sent_order: deque[int] = deque()
         await self.accept()
         if self.user is None or not self.user.is_authenticated:
-            await self.close(code=4401)
+            await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         # Join first, then replay: whatever commits during the hand-over arrives by one path or
-        # both, and the client drops duplicates by id.
+        # both, and goes out once.
         await self.refresh_membership()
         raw_after = parse_qs(self.scope.get("query_string", b"").decode("latin1")).get("after", [None])[0]
-        if raw_after is not None:
-            after = parse_cursor(raw_after)
-            if after is None:
+        after = parse_cursor(raw_after)
+        if after is None:
+            if raw_after is not None:
                 await self.send_json({"type": "error", "message": "'after' must be a non-negative integer."})
-            else:
-                await self.replay(after)
+            self.cursor = self.floor = await _latest(self.membership)
+        else:
+            self.cursor = self.floor = after
+            await self.replay(after)
         self.heartbeat_task = asyncio.create_task(self.heartbeat_loop())
 
     async def disconnect(self, code):
@@ -75,31 +104,63 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             self.heartbeat_task.cancel()
         if self.membership is not None:
             for group in self.membership.groups:
-                await self.channel_layer.group_discard(group, self.channel_name)
+                # Redis gone: the subscription went with the connection anyway.
+                with contextlib.suppress(Exception):
+                    await self.channel_layer.group_discard(group, self.channel_name)
 
     async def refresh_membership(self) -> None:
-        new = await _load_membership(self.user)
-        old_groups = self.membership.groups if self.membership else frozenset()
-        for group in new.groups - old_groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-        for group in old_groups - new.groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.membership = new
+        """Follow the database: join the groups of courses gained, leave those lost. Events of a
+        gained course committed since this socket's cursor are replayed, so none published while
+        the group was being joined is missed."""
+        async with self.membership_lock:
+            new = await _load_membership(self.user)
+            old = self.membership
+            old_groups = old.groups if old else frozenset()
+            for group in sorted(new.groups - old_groups):
+                await self.channel_layer.group_add(group, self.channel_name)
+            for group in sorted(old_groups - new.groups):
+                await self.channel_layer.group_discard(group, self.channel_name)
+            self.membership = new
+            gained = new.topics - old.topics if old else frozenset()
+            if gained:
+                await self.replay(self.cursor, only_topics=gained)
 
-    async def replay(self, after: int) -> None:
-        messages, truncated = await _replay(self.membership, after, settings.ACTIVITY_REPLAY_LIMIT)
+    async def replay(self, after: int, only_topics=None) -> None:
+        messages, truncated = await _replay(self.membership, after, settings.ACTIVITY_REPLAY_LIMIT, only_topics)
         if truncated:
+            self.cursor = max(self.cursor, await _latest(self.membership))
             await self.send_json({"type": "resync"})
             return
         for message in messages:
-            await self.send_json(message)
+            await self.send_event(message)
 
     async def heartbeat_loop(self) -> None:
         while True:
             await asyncio.sleep(settings.ACTIVITY_HEARTBEAT_SECONDS)
-            # Membership is re-read too, so a lost control message heals within one beat.
-            await self.refresh_membership()
-            await self.send_json({"type": "heartbeat", "latest": await _latest(self.membership)})
+            try:
+                # Membership is re-read too, so a lost control message heals within one beat.
+                await self.refresh_membership()
+                latest = await _latest(self.membership)
+                if latest > self.cursor:
+                    # A doorbell was lost (Redis away, a membership race): send what is missing.
+                    await self.replay(self.cursor)
+                await self.send_json({"type": "heartbeat", "latest": latest})
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # Redis or the database away for a moment: keep the socket, try again next beat.
+                logger.warning("Activity heartbeat failed for user %s", self.user.pk, exc_info=True)
+
+    async def send_event(self, message: dict) -> None:
+        event_id = message["id"]
+        if event_id in self.sent_ids:
+            return
+        self.sent_ids.add(event_id)
+        self.sent_order.append(event_id)
+        if len(self.sent_order) > SENT_MEMORY:
+            self.sent_ids.discard(self.sent_order.popleft())
+        self.cursor = max(self.cursor, event_id)
+        await self.send_json(message)
 
     # From the client.
 
@@ -107,13 +168,13 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         now = time.monotonic()
         self.recent_messages = [t for t in self.recent_messages if now - t < FLOOD_WINDOW] + [now]
         if len(self.recent_messages) > FLOOD_LIMIT:
-            await self.close(code=4408)
+            await self.close(code=CLOSE_FLOOD)
             return
         if self.membership is None:
             return
         data = text_data if text_data is not None else bytes_data
         if len(data) > MAX_FRAME_BYTES:
-            await self.close(code=1009)
+            await self.close(code=CLOSE_TOO_LARGE)
             return
         try:
             content = json.loads(data)
@@ -126,6 +187,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             if after is None:
                 await self.send_json({"type": "error", "message": "'after' must be a non-negative integer."})
             else:
+                # The client asks because it lacks these: they may have been sent before.
+                self.sent_ids.difference_update(i for i in list(self.sent_ids) if i > after)
                 await self.replay(after)
         elif kind == "ping":
             await self.send_json({"type": "pong"})
@@ -138,8 +201,11 @@ class ActivityConsumer(AsyncWebsocketConsumer):
     # From the channel layer.
 
     async def activity_event(self, message):
-        if self.membership and self.membership.may_see(message["event"]["topic"], message.get("course_id")):
-            await self.send_json(message["event"])
+        event = message["event"]
+        if event["id"] <= self.floor:
+            return
+        if self.membership and self.membership.may_see(event["topic"], message.get("course_id")):
+            await self.send_event(event)
 
     async def membership_changed(self, message):
         if self.membership is not None:

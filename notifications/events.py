@@ -28,6 +28,4 @@ def publish(event: Event) -> None:
 def notify_user(user_id: int, message: dict) -> None:
     """A control message (membership changed, feed read) to every open socket of one user,
     after commit. Not an event: nothing to replay, the next heartbeat re-syncs anyway."""
-    transaction.on_commit(
-        partial(send_to_groups, [topics.group_for(topics.user_topic(user_id))], message), robust=True
-    )
+    transaction.on_commit(partial(send_to_groups, [topics.group_for(topics.user_topic(user_id))], message), robust=True)

@@ -1,9 +1,10 @@
 """Publishing to the channel layer, after commit, without ever failing the request.
 
-A bare `async_to_sync(layer.group_send)` per save would start an event loop and, with Redis, open
-a connection each time. Instead every publish is handed to one long-lived loop:
+A bare `async_to_sync(layer.group_send)` per save starts an event loop per call and, with Redis,
+a new layer and connection pool per loop (bench/publish_overhead.py measures it). Instead every
+publish is handed to one long-lived loop:
 - inside daphne, the server's own loop (captured by the ASGI app), where the consumers live, so the
-  in-process layer works too;
+  in-process layer works too and the publishes share the consumers' Redis connections;
 - anywhere else (management commands, the shell, tests), a daemon thread running its own loop.
 The call returns at once; the request never waits on Redis. A failure is logged once per outage
 and the event stays in the table, where heartbeats and replay find it.
@@ -13,6 +14,7 @@ import asyncio
 import atexit
 import logging
 import threading
+import time
 from concurrent.futures import Future, wait
 
 from channels.layers import get_channel_layer
@@ -21,17 +23,22 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 2.0
+# While Redis is known to be down, at most one send per interval tries it; the others are dropped
+# at once (the log has the events). Keeps a burst of saves from queueing behind timeouts.
+PROBE_INTERVAL_SECONDS = 1.0
 
 _server_loop: asyncio.AbstractEventLoop | None = None
 _thread_loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
 _pending: set[Future] = set()
-_outage = False
+_outage_since: float | None = None
+_last_probe = 0.0
 
 
 def log_layer_choice() -> None:
+    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
     if settings.REDIS_URL:
-        logger.info("Channel layer: Redis (%s), shared by every process.", settings.CHANNEL_LAYERS["default"]["BACKEND"])
+        logger.info("Channel layer: Redis (%s), shared by every process.", backend)
     else:
         logger.info("Channel layer: in-process (no REDIS_URL): live delivery reaches this process only.")
 
@@ -54,23 +61,33 @@ def _loop() -> asyncio.AbstractEventLoop:
         return _thread_loop
 
 
+def in_outage() -> bool:
+    return _outage_since is not None
+
+
 async def _send(groups: list[str], message: dict) -> None:
-    global _outage
+    global _outage_since, _last_probe
+    if _outage_since is not None:
+        now = time.monotonic()
+        if now - _last_probe < PROBE_INTERVAL_SECONDS:
+            return
+        _last_probe = now
     layer = get_channel_layer()
     try:
         for group in groups:
             await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
     except Exception as exc:  # Redis down, a timeout: the event log still has it.
-        if not _outage:
-            _outage = True
-            logger.error("Publishing to the channel layer failed (%s); events stay in the log.", exc)
+        if _outage_since is None:
+            _outage_since = _last_probe = time.monotonic()
+            logger.error("Publishing to the channel layer failed (%r); events stay in the log.", exc)
         return
-    if _outage:
-        _outage = False
-        logger.warning("Publishing to the channel layer works again.")
+    if _outage_since is not None:
+        logger.warning("Publishing to the channel layer works again after %.1f s.", time.monotonic() - _outage_since)
+        _outage_since = None
 
 
 def send_to_groups(groups: list[str], message: dict) -> None:
+    """Hand the send to the long-lived loop and return at once."""
     future = asyncio.run_coroutine_threadsafe(_send(groups, message), _loop())
     _pending.add(future)
     future.add_done_callback(_pending.discard)
@@ -83,3 +100,19 @@ def flush(timeout: float = 5.0) -> None:
 
 
 atexit.register(flush)
+
+
+class OncePerOutage(logging.Filter):
+    """channels_redis' pub/sub receiver logs a traceback every second while Redis is away. Let the
+    first through and drop the rest until the logger has been quiet for `quiet` seconds."""
+
+    def __init__(self, quiet: float = 30.0):
+        super().__init__()
+        self.quiet = quiet
+        self.last_seen: float | None = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        first = self.last_seen is None or now - self.last_seen > self.quiet
+        self.last_seen = now
+        return first

@@ -16,7 +16,7 @@ class Membership:
     """What a user follows right now: their topics and the ids of their courses."""
 
     user_id: int
-    is_staff: bool
+    is_staff: bool  # site administrators: they get the staff topic (registrations)
     course_ids: frozenset[int] = field(default_factory=frozenset)
     course_topics: frozenset[str] = field(default_factory=frozenset)
 
@@ -46,12 +46,15 @@ class Membership:
 
 
 def membership_for(user) -> Membership:
-    """One query: the courses a user is subscribed to or teaches."""
+    """One query: the courses a user is subscribed to or teaches.
+
+    Instructors are `is_staff` too (to reach the admin), but the staff topic carries other people's
+    registrations, so it is for site administrators only."""
     courses = Course.objects.filter(Q(subscriptions__student=user) | Q(instructor=user)).values_list("id", "code")
     pairs = set(courses)
     return Membership(
         user_id=user.pk,
-        is_staff=user.is_staff,
+        is_staff=user.is_active and user.is_staff and user.is_site_admin,
         course_ids=frozenset(pk for pk, _ in pairs),
         course_topics=frozenset(topics.course_topic(code) for _, code in pairs),
     )
@@ -87,11 +90,14 @@ def feed_page(user, *, before: int | None = None, limit: int = 20, membership: M
     return list(events[:limit])
 
 
-def replay_after(membership: Membership, after: int, limit: int) -> list[Event]:
+def replay_after(membership: Membership, after: int, limit: int, only_topics=None) -> list[Event]:
     """Events this member may see with id > after, oldest first, at most limit + 1 so the caller
-    can tell that more were missed than it will replay."""
-    events = Event.objects.filter(membership.event_filter(), id__gt=after).order_by("id")
-    return list(events[: limit + 1])
+    can tell that more were missed than it will replay. `only_topics` narrows to some topics (the
+    courses a socket has just joined)."""
+    events = Event.objects.filter(membership.event_filter(), id__gt=after)
+    if only_topics is not None:
+        events = events.filter(topic__in=sorted(only_topics))
+    return list(events.order_by("id")[: limit + 1])
 
 
 def course_feed(course, limit: int = 20) -> list[Event]:

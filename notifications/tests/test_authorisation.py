@@ -1,0 +1,79 @@
+"""The authorisation matrix: which user's socket receives which event, live and replayed alike.
+An event of a course reaches its subscribers and its instructor; catalog news reaches everyone
+else; registrations reach site administrators only."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from courses import services
+from notifications.tests.wire import FeedClient, newest_id
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+# Who sees which change, written out by hand (not computed by the code under test).
+EXPECTED = {
+    "alice": {"cs101 resource", "draft resource", "ma201 resource (catalog)", "cs101 announcement", "broadcast"},
+    "bob": {"cs101 resource (catalog)", "ma201 resource", "broadcast"},
+    "carol": {"cs101 resource", "ma201 resource (catalog)", "cs101 announcement", "broadcast"},
+    "dave": {"cs101 resource (catalog)", "ma201 resource (catalog)", "broadcast"},
+    "root": {"cs101 resource (catalog)", "ma201 resource (catalog)", "registration", "broadcast"},
+}
+
+
+def make_changes(alice, root, cs101, ma201, draft) -> dict[int, str]:
+    """Every kind of change once; returns event id -> label. The broadcast comes last."""
+    start = newest_id()
+    services.add_resource(course=cs101, title="cs101 resource", body="Text")
+    services.add_resource(course=draft, title="draft resource", body="Text")
+    services.add_resource(course=ma201, title="ma201 resource", body="Text")
+    services.post_announcement(author=alice, title="cs101 announcement", body="Text", course=cs101)
+    get_user_model().objects.create_user(username="erin")
+    services.post_announcement(author=root, title="broadcast", body="Text")
+    from notifications.models import Event
+
+    labels = {}
+    for event in Event.objects.filter(id__gt=start):
+        if event.kind == "user_registered":
+            labels[event.pk] = "registration"
+        else:
+            labels[event.pk] = event.payload["title"] + (" (catalog)" if event.topic == "all_courses" else "")
+    assert len(labels) == 8
+    return labels
+
+
+@pytest.fixture
+def people(alice, bob, carol, dave, root, carol_in_cs101):
+    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root}
+
+
+def test_live_events_reach_exactly_the_users_who_may_see_them(daphne, people, cs101, ma201, draft):
+    start = newest_id()
+    sockets = {name: FeedClient.of(daphne, user, after=start) for name, user in people.items()}
+    for socket in sockets.values():
+        socket.until_heartbeat()
+    labels = make_changes(people["alice"], people["root"], cs101, ma201, draft)
+    broadcast = max(labels)
+    for name, socket in sockets.items():
+        socket.until_event(broadcast)
+        assert {labels[i] for i in socket.ids} == EXPECTED[name], name
+        assert len(socket.ids) == len(set(socket.ids)), name
+        socket.close()
+
+
+def test_replayed_events_follow_the_same_rule(daphne, people, cs101, ma201, draft):
+    start = newest_id()
+    labels = make_changes(people["alice"], people["root"], cs101, ma201, draft)
+    sockets = {name: FeedClient.of(daphne, user, after=start) for name, user in people.items()}
+    for name, socket in sockets.items():
+        socket.until_heartbeat()
+        assert {labels[i] for i in socket.ids} == EXPECTED[name], name
+        assert socket.ids == sorted(socket.ids), name
+        socket.close()
+
+
+def test_the_heartbeat_carries_the_newest_id_the_user_may_see(daphne, people, cs101, ma201, draft):
+    labels = make_changes(people["alice"], people["root"], cs101, ma201, draft)
+    services.add_resource(course=draft, title="hidden from carol", body="Text")
+    socket = FeedClient.of(daphne, people["carol"])
+    assert socket.until_heartbeat()["latest"] == max(labels)
+    socket.close()

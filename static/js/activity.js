@@ -1,0 +1,136 @@
+// The live activity feed: one socket per tab, resumed from the last id this page holds.
+// Server protocol: notifications/consumers.py. No build step, no dependencies.
+
+const body = document.body;
+const socketPath = body.dataset.socketPath;
+const WATCHDOG_MS = 70000; // silence longer than ~3 heartbeats: the connection is dead
+const MAX_BACKOFF_MS = 15000;
+
+const seen = new Set(); // ids this page holds: duplicates (replay and live) are dropped
+let latest = Number(body.dataset.latestId || 0);
+let lastRead = Number(body.dataset.lastRead || 0);
+const badge = document.getElementById("unread-count");
+const status = document.getElementById("live-status");
+let unread = Number(badge?.dataset.unread || 0);
+let floor = latest; // the cursor of the current connection: what the page already had
+let attempts = 0;
+let socket = null;
+let watchdog = null;
+
+for (const item of document.querySelectorAll("[data-event-id]")) {
+  const id = Number(item.dataset.eventId);
+  seen.add(id);
+  latest = Math.max(latest, id);
+}
+
+function setStatus(state, text) {
+  if (!status) return;
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function setUnread(count) {
+  unread = Math.max(0, count);
+  if (!badge) return;
+  badge.dataset.unread = String(unread);
+  badge.textContent = String(unread);
+}
+
+function insert(feed, html, id) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  const item = template.content.firstElementChild;
+  if (!item) return;
+  if (id > lastRead) item.classList.add("unread");
+  feed.querySelector(":scope > [data-empty]")?.remove();
+  // Newest first; a replayed older event goes to its place by id.
+  const after = [...feed.querySelectorAll(":scope > [data-event-id]")].find(
+    (other) => Number(other.dataset.eventId) < id,
+  );
+  feed.insertBefore(item, after || null);
+}
+
+function onEvent(message) {
+  // By id, not by "newest so far": events from several server processes may arrive out of order.
+  if (message.id <= floor || seen.has(message.id)) return;
+  seen.add(message.id);
+  latest = Math.max(latest, message.id);
+  for (const feed of document.querySelectorAll("[data-feed]")) {
+    const filter = feed.dataset.topicFilter || "";
+    if (!filter || filter === message.topic) insert(feed, message.html, message.id);
+  }
+  if (message.id > lastRead) setUnread(unread + 1);
+}
+
+function onRead(message) {
+  lastRead = Math.max(lastRead, message.last_read);
+  // Unread: what this page received beyond the new cursor (usually nothing).
+  setUnread([...seen].filter((id) => id > lastRead).length);
+  for (const item of document.querySelectorAll(".feed-item.unread")) {
+    if (Number(item.dataset.eventId) <= lastRead) item.classList.remove("unread");
+  }
+}
+
+function send(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+}
+
+function armWatchdog() {
+  clearTimeout(watchdog);
+  watchdog = setTimeout(() => socket && socket.close(), WATCHDOG_MS);
+}
+
+function handle(message) {
+  switch (message.type) {
+    case "event":
+      onEvent(message);
+      break;
+    case "heartbeat":
+      // A message this page missed: ask for everything after the newest one it holds.
+      if (message.latest > latest) send({ type: "replay", after: latest });
+      break;
+    case "read":
+      onRead(message);
+      break;
+    case "resync":
+      // More was missed than the server replays: the page renders the feed afresh.
+      window.location.reload();
+      break;
+    default:
+      break;
+  }
+}
+
+function connect() {
+  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
+  floor = latest;
+  socket = new WebSocket(`${scheme}://${window.location.host}${socketPath}?after=${latest}`);
+  socket.addEventListener("open", () => {
+    attempts = 0;
+    setStatus("live", "live");
+    armWatchdog();
+  });
+  socket.addEventListener("message", (message) => {
+    armWatchdog();
+    try {
+      handle(JSON.parse(message.data));
+    } catch (error) {
+      console.error("activity: bad message", error);
+    }
+  });
+  socket.addEventListener("close", (event) => {
+    clearTimeout(watchdog);
+    socket = null;
+    if (event.code === 4401) {
+      setStatus("offline", "offline");
+      return;
+    }
+    setStatus("reconnecting", "reconnecting");
+    // Exponential backoff with full jitter, so a restarted server is not hit by every tab at once.
+    const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts);
+    attempts += 1;
+    setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
+  });
+}
+
+if (socketPath && "WebSocket" in window) connect();
