@@ -14,13 +14,29 @@ logger = logging.getLogger(__name__)
 
 INSTRUCTORS_GROUP = "Instructors"
 
-# What an instructor needs in the admin, and nothing more. Looked up by app label and codename so
-# accounts does not import courses.
+# What an instructor needs in the admin, and nothing more: model name -> actions, all in the courses
+# app. Looked up by app label and codename so accounts does not import courses. The admin then
+# narrows every one of these to the instructor's own courses.
 INSTRUCTOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "course": ("add", "change", "delete", "view"),
     "resource": ("add", "change", "delete", "view"),
     "announcement": ("add", "change", "delete", "view"),
     "subscription": ("view",),
+    # Authoring: modules, lessons, quizzes and assignments.
+    "module": ("add", "change", "delete", "view"),
+    "lesson": ("add", "change", "delete", "view"),
+    "quiz": ("add", "change", "delete", "view"),
+    "question": ("add", "change", "delete", "view"),
+    "choice": ("add", "change", "delete", "view"),
+    "assignment": ("add", "change", "delete", "view"),
+    # Grading: students' work is read, submissions are graded, never created or deleted.
+    "attempt": ("view",),
+    "answer": ("view",),
+    "submission": ("view", "change"),
+    "gradebook": ("view",),
+    # Moderating the course's discussions.
+    "thread": ("view", "change", "delete"),
+    "post": ("view", "change"),
 }
 INSTRUCTOR_APP_LABEL = "courses"
 

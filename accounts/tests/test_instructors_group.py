@@ -5,20 +5,25 @@ from accounts.services import INSTRUCTORS_GROUP, ensure_instructors_group
 
 pytestmark = pytest.mark.django_db
 
+CRUD = ("add", "change", "delete", "view")
 EXPECTED = {
-    "add_course",
-    "change_course",
-    "delete_course",
-    "view_course",
-    "add_resource",
-    "change_resource",
-    "delete_resource",
-    "view_resource",
-    "add_announcement",
-    "change_announcement",
-    "delete_announcement",
-    "view_announcement",
+    *(f"{action}_{model}" for model in ("course", "resource", "announcement") for action in CRUD),
+    *(
+        f"{action}_{model}"
+        for model in ("module", "lesson", "quiz", "question", "choice", "assignment")
+        for action in CRUD
+    ),
     "view_subscription",
+    "view_attempt",
+    "view_answer",
+    "view_submission",
+    "change_submission",
+    "view_gradebook",
+    "view_thread",
+    "change_thread",
+    "delete_thread",
+    "view_post",
+    "change_post",
 }
 
 
@@ -44,5 +49,7 @@ def test_an_instructor_has_those_permissions_and_no_others(alice):
     assert alice.has_perm("courses.add_course")
     assert alice.has_perm("courses.view_subscription")
     assert not alice.has_perm("courses.delete_subscription")
+    assert not alice.has_perm("courses.add_submission")
+    assert not alice.has_perm("courses.delete_post")
     assert not alice.has_perm("accounts.view_user")
     assert not alice.has_perm("auth.change_group")
