@@ -83,23 +83,35 @@ def complete_lesson(*, student, lesson: Lesson) -> None:
 # Quizzes
 
 
-def _close_expired(attempt: Attempt) -> None:
-    attempt.finish(score=0, max_score=attempt.max_score, expired=True)
+@transaction.atomic
+def close_expired_attempts(*, student, quiz: Quiz) -> int:
+    """Close the student's open attempts whose time ran out, graded 0: they count as used.
+    Committed on its own, so a refused new attempt does not undo it."""
+    _lock_subscription(student=student, course=quiz.lesson.module.course)
+    now = timezone.now()
+    closed = 0
+    for attempt in Attempt.objects.select_for_update().filter(quiz=quiz, student=student, submitted_at__isnull=True):
+        if attempt.is_past_deadline(now):
+            attempt.finish(score=0, max_score=attempt.max_score, expired=True)
+            closed += 1
+    return closed
+
+
+def start_attempt(*, student, quiz: Quiz) -> Attempt:
+    """The student's open attempt, or a new one if the attempt limit and due date allow. An open
+    attempt whose time ran out is closed first."""
+    close_expired_attempts(student=student, quiz=quiz)
+    return _start_attempt(student=student, quiz=quiz)
 
 
 @transaction.atomic
-def start_attempt(*, student, quiz: Quiz) -> Attempt:
-    """The student's open attempt, or a new one if the attempt limit and due date allow.
-    An open attempt whose time ran out is closed first, graded 0: it counts as used."""
-    lesson = quiz.lesson
-    _lock_subscription(student=student, course=lesson.module.course)
+def _start_attempt(*, student, quiz: Quiz) -> Attempt:
+    _lock_subscription(student=student, course=quiz.lesson.module.course)
     now = timezone.now()
-    attempts = list(Attempt.objects.select_for_update().filter(quiz=quiz, student=student).order_by("number"))
-    for attempt in attempts:
-        if attempt.is_open and attempt.is_past_deadline(now):
-            _close_expired(attempt)
-        elif attempt.is_open:
-            return attempt
+    attempts = list(Attempt.objects.filter(quiz=quiz, student=student).order_by("number"))
+    open_attempt = next((attempt for attempt in attempts if attempt.is_open), None)
+    if open_attempt is not None:
+        return open_attempt
     if quiz.is_closed(now):
         raise ValidationError(f"This quiz closed on {date_format(timezone.localtime(quiz.due_at), 'j M Y, H:i')}.")
     if quiz.max_attempts and len(attempts) >= quiz.max_attempts:

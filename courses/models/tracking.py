@@ -14,6 +14,10 @@ class RemembersSavedValues(models.Model):
         super().save(*args, **kwargs)  # post_save receivers still see the old remembered values
         self._remember()
 
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember()
+
     @classmethod
     def from_db(cls, db, field_names, values, *, fetch_mode=None):
         instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
