@@ -11,6 +11,7 @@ admin.site.index_title = "Teaching and site administration"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("lms_site.api_urls")),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("courses.urls")),

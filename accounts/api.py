@@ -1,0 +1,125 @@
+"""The API's way in: register an account, exchange a username and password for a token.
+
+Both are open to anonymous callers and share the strict "auth" throttle scope (per address), on
+top of the anonymous rate. Registration validates with the sign-up page's own form, so the rules on
+usernames, e-mail addresses and passwords exist once.
+"""
+
+from django.db import IntegrityError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
+from rest_framework.views import APIView
+
+from lms_site.api_errors import Conflict, ErrorSerializer
+
+from . import services
+from .forms import SignupForm
+from .models import User
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    # The sign-up form's rules, stated here too so the schema tells clients what is accepted.
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(min_length=8, max_length=128, write_only=True, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    role = serializers.ChoiceField(choices=services.SIGNUP_ROLES, required=False, default=User.Role.STUDENT)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    token = serializers.CharField(read_only=True, help_text="Send it as `Authorization: Token <token>`.")
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "email", "first_name", "last_name", "role", "token")
+        read_only_fields = fields
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user_id = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.CharField()
+
+
+class AuthThrottleMixin:
+    """Anonymous rate plus the stricter "auth" scope."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
+    throttle_scope = "auth"
+
+
+class RegisterView(AuthThrottleMixin, APIView):
+    """Create a student or instructor account; the answer carries its API token. A taken
+    username is a 409; any other invalid field a 400."""
+
+    @extend_schema(
+        operation_id="auth_register",
+        request=RegisterInputSerializer,
+        responses={
+            201: AccountSerializer,
+            409: OpenApiResponse(ErrorSerializer, description="The username is taken."),
+        },
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request):
+        data = RegisterInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        form = SignupForm(
+            data={
+                "username": values["username"],
+                "email": values["email"],
+                "password1": values["password"],
+                "password2": values["password"],
+                "first_name": values["first_name"],
+                "last_name": values["last_name"],
+                "role": values["role"],
+            }
+        )
+        if not form.is_valid():
+            errors = form.errors.get_json_data()
+            fields = {
+                ("password" if name in {"password1", "password2"} else name): [e["message"] for e in items]
+                for name, items in errors.items()
+            }
+            if form.has_error("username", "unique"):
+                raise Conflict({"username": fields["username"]})
+            raise serializers.ValidationError(fields)
+        try:
+            user = services.register(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=values["password"],
+                role=form.cleaned_data["role"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+        except IntegrityError as race:  # the same username registered a moment ago
+            raise Conflict({"username": ["A user with that username already exists."]}) from race
+        user.token = Token.objects.create(user=user).key
+        return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(AuthThrottleMixin, ObtainAuthToken):
+    """The caller's token for a username and password (the same token on every call)."""
+
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    renderer_classes = api_settings.DEFAULT_RENDERER_CLASSES
+
+    @extend_schema(operation_id="auth_token", responses={200: TokenOutputSerializer}, auth=[], tags=["auth"])
+    def post(self, request, *args, **kwargs):
+        credentials = self.get_serializer(data=request.data)
+        credentials.is_valid(raise_exception=True)
+        user = credentials.validated_data["user"]
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})

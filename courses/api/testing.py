@@ -1,0 +1,29 @@
+"""Helpers for the API's tests: a client holding a real token, and a clean throttle history."""
+
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+def client_for(user=None) -> APIClient:
+    """An API client authenticated as `user` by token, as a real client is; anonymous for None."""
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def forget_throttles() -> None:
+    """Throttle counts live in the cache, which outlives a test; each test starts from zero."""
+    cache.clear()
+
+
+def error_of(response) -> dict:
+    """The error body every API error carries, checked for its shape."""
+    assert response["Content-Type"] == "application/json", response["Content-Type"]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert body["error"]["status"] == response.status_code, body
+    assert body["error"]["code"] and body["error"]["message"], body
+    return body["error"]

@@ -1,0 +1,71 @@
+"""GET /api/v1/events?after=<id>: the socket's authorised replay, over HTTP, for clients that cannot
+hold a socket. The same selector decides what a user may see (replay_after over membership_for),
+and each item is the same message the socket sends (event_message)."""
+
+from django.conf import settings
+from django.utils.http import urlencode
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .rendering import event_message
+from .selectors import membership_for, replay_after
+
+DEFAULT_LIMIT = 50
+
+
+class EventQuerySerializer(serializers.Serializer):
+    after = serializers.IntegerField(required=False, default=0, min_value=0, max_value=2**63 - 1)
+    limit = serializers.IntegerField(required=False, default=DEFAULT_LIMIT, min_value=1, max_value=500)
+
+
+class EventSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    topic = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    data = serializers.DictField(help_text="title, url, summary; course_code and course_title for course events.")
+    html = serializers.CharField(help_text="The feed item, rendered as the pages render it.")
+
+
+class EventPageSerializer(serializers.Serializer):
+    results = EventSerializer(many=True)
+    last_id = serializers.IntegerField(help_text="Pass it as `after` next time (the cursor).")
+    has_more = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True, help_text="The next page, while there is more.")
+
+
+class EventListView(APIView):
+    """Events you may see with an id greater than `after`, oldest first. Poll with the returned
+    `last_id`; `next` is set while more are waiting."""
+
+    @extend_schema(
+        tags=["events"],
+        parameters=[
+            OpenApiParameter("after", int, description="The last event id you have (0: from the start)."),
+            OpenApiParameter("limit", int, description=f"At most this many (1-500, default {DEFAULT_LIMIT})."),
+        ],
+        responses=EventPageSerializer,
+    )
+    def get(self, request):
+        query = EventQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        after, limit = query.validated_data["after"], query.validated_data["limit"]
+        limit = min(limit, settings.ACTIVITY_REPLAY_LIMIT)
+        events = replay_after(membership_for(request.user), after, limit)
+        has_more = len(events) > limit
+        events = events[:limit]
+        last_id = events[-1].pk if events else after
+        next_url = None
+        if has_more:
+            next_url = request.build_absolute_uri(f"{request.path}?{urlencode({'after': last_id, 'limit': limit})}")
+        return Response(
+            {
+                "results": [event_message(event) for event in events],
+                "last_id": last_id,
+                "has_more": has_more,
+                "next": next_url,
+            }
+        )
