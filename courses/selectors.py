@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -119,7 +119,7 @@ class Outline:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return _percent(self.done, self.total)
 
     def neighbours(self, lesson) -> tuple:
         ids = [item.pk for item in self.lessons]
@@ -185,29 +185,47 @@ def get_lesson_for_user(user, course: Course, pk: int):
     return lesson
 
 
+def _percent(done: int, total: int) -> int:
+    return round(100 * done / total) if total else 0
+
+
 def learning_progress(user) -> dict[int, dict]:
     """For the dashboard: {course id: {"done", "total", "percent"}} over my subscribed courses, in
-    two queries."""
-    totals = dict(
+    one query however many courses."""
+    completed = LessonProgress.objects.filter(lesson=OuterRef("pk"), student=user, completed_at__isnull=False)
+    rows = (
         Lesson.objects.released()
         .filter(module__course__subscriptions__student=user)
-        .values_list("module__course_id")
-        .annotate(total=Count("id"))
-        .values_list("module__course_id", "total")
-    )
-    done = dict(
-        LessonProgress.objects.filter(student=user, completed_at__isnull=False, lesson__in=Lesson.objects.released())
-        .values_list("lesson__module__course_id")
-        .annotate(done=Count("id"))
-        .values_list("lesson__module__course_id", "done")
+        .annotate(completed=Exists(completed))
+        .values("module__course_id")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(completed=True)))
+        .values_list("module__course_id", "total", "done")
     )
     return {
-        course_id: {
-            "total": total,
-            "done": done.get(course_id, 0),
-            "percent": round(100 * done.get(course_id, 0) / total) if total else 0,
-        }
-        for course_id, total in totals.items()
+        course_id: {"total": total, "done": done, "percent": _percent(done, total)} for course_id, total, done in rows
+    }
+
+
+def course_progress(user, course: Course) -> dict:
+    """For the course page: my progress bar and the lesson to continue with, in one query."""
+    mine = LessonProgress.objects.filter(lesson=OuterRef("pk"), student=user)
+    lessons = list(
+        Lesson.objects.of_course(course)
+        .released()
+        .in_order()
+        .annotate(
+            completed=Exists(mine.filter(completed_at__isnull=False)),
+            viewed_at=Subquery(mine.values("last_viewed_at")[:1]),
+        )
+        .only("id", "title", "module_id")
+    )
+    completed = {lesson.pk for lesson in lessons if lesson.completed}
+    viewed = [{"lesson_id": lesson.pk, "last_viewed_at": lesson.viewed_at} for lesson in lessons if lesson.viewed_at]
+    return {
+        "total": len(lessons),
+        "done": len(completed),
+        "percent": _percent(len(completed), len(lessons)),
+        "continue_lesson": _continue_lesson(lessons, completed, viewed),
     }
 
 
@@ -306,3 +324,53 @@ def my_grades(user, course: Course) -> dict:
         "quizzes": [(lesson, best.get(lesson.quiz.pk)) for lesson in quizzes if hasattr(lesson, "quiz")],
         "submissions": submissions,
     }
+
+
+# The REST API's reports (courses/api/). Who may see them is decided here, as for every read.
+
+
+def student_progress(viewer, student) -> list[dict]:
+    """A student's progress in each course they are subscribed to, as `viewer` may see it: all of
+    it for the student and admins, only the viewer's own courses for an instructor. Anyone else,
+    and an instructor who teaches none of them, gets a 404: we do not confirm who studies what."""
+    if not viewer.is_authenticated:
+        raise Http404("No such user.")
+    sees_all = viewer.pk == student.pk or viewer.is_site_admin
+    subscriptions = Subscription.objects.filter(student=student).select_related("course").order_by("course__code")
+    if not sees_all:
+        subscriptions = subscriptions.filter(course__instructor=viewer)
+    subscriptions = list(subscriptions)
+    if not sees_all and not subscriptions:
+        raise Http404("No such user.")
+    course_ids = [subscription.course_id for subscription in subscriptions]
+    completions = CourseCompletion.objects.filter(student=student, course__in=course_ids)
+    completed = dict(completions.values_list("course_id", "completed_at"))
+    counts = learning_progress(student)
+    return [
+        {
+            "course": subscription.course,
+            **counts.get(subscription.course_id, {"total": 0, "done": 0, "percent": 0}),
+            "completed_at": completed.get(subscription.course_id),
+        }
+        for subscription in subscriptions
+    ]
+
+
+def completion_report(user) -> QuerySet[Course]:
+    """Per course: its current subscribers and how many of them completed it. Admins get every
+    course, instructors their own, anyone else none."""
+    if user.is_site_admin:
+        courses = Course.objects.all()
+    elif user.is_instructor:
+        courses = Course.objects.taught_by(user)
+    else:
+        courses = Course.objects.none()
+    finished = Q(completions__student__subscriptions__course=F("pk"))
+    return (
+        courses.select_related("instructor")
+        .annotate(
+            subscribers=Count("subscriptions", distinct=True),
+            completed=Count("completions", filter=finished, distinct=True),
+        )
+        .order_by("code")
+    )

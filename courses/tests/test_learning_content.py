@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from courses import learning_services
-from courses.models import CourseCompletion, Lesson, LessonProgress, embed_src
+from courses.models import CourseCompletion, Lesson, LessonProgress, Subscription, embed_src
+from courses.selectors import learning_progress
 
 from . import learning_world as w
 
@@ -213,19 +214,35 @@ def test_continue_where_you_left_off(client, carol, carol_in_cs101, cs101):
 
 
 def test_the_dashboard_shows_each_courses_progress(client, carol, carol_in_cs101, ma201, week):
-    from courses.models import Subscription
-
     Subscription.objects.create(student=carol, course=ma201)
     first = w.lesson(week, "One")
     w.lesson(week, "Two")
+    w.lesson(week, "Hidden", published=False)
     w.lesson(w.module(ma201), "Vectors")
     learning_services.complete_lesson(student=carol, lesson=first)
+    assert learning_progress(carol) == {
+        week.course.pk: {"total": 2, "done": 1, "percent": 50},
+        ma201.pk: {"total": 1, "done": 0, "percent": 0},
+    }
     client.force_login(carol)
-    from courses.selectors import learning_progress
+    page = client.get(reverse("courses:dashboard")).text
+    assert "1 of 2 lessons complete (50%)" in page and "0 of 1 lesson complete (0%)" in page
 
-    progress = learning_progress(carol)
-    assert progress[week.course.pk] == {"total": 2, "done": 1, "percent": 50}
-    assert progress[ma201.pk] == {"total": 1, "done": 0, "percent": 0}
+
+def test_the_course_page_shows_progress_and_where_to_continue(client, carol, carol_in_cs101, week):
+    first, second = w.lesson(week, "One", position=1), w.lesson(week, "Two", position=2)
+    learning_services.complete_lesson(student=carol, lesson=first)
+    client.force_login(carol)
+    page = client.get(reverse("courses:detail", args=["CS101"])).text
+    assert "1 of 2 lessons complete (50%)" in page
+    assert f'href="{lesson_url(second)}">Continue where you left off' in page
+
+
+def test_the_course_page_shows_no_progress_to_outsiders(client, dave, week):
+    w.lesson(week, "One")
+    client.force_login(dave)
+    page = client.get(reverse("courses:detail", args=["CS101"])).text
+    assert "lessons complete" not in page and "All lessons" not in page
 
 
 # Query counts
