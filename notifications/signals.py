@@ -102,3 +102,123 @@ def user_registered(sender, instance, created: bool, raw: bool = False, **kwargs
         url=url,
         actor=instance,
     )
+
+
+# Learning (courses/models/{content,quizzes,assignments,discussions}.py). Senders are named lazily
+# so this section needs no import of its own. Each model remembers what the database held before
+# the save (saved_value), so "just announced" and "just graded" need no extra query.
+
+
+@receiver(post_save, sender="courses.Lesson", dispatch_uid="event_new_lesson")
+def lesson_announced(sender, instance, raw: bool = False, **kwargs):
+    # Fires when the lesson is released to students, which is not always when it is written.
+    if raw or instance.announced_at is None or instance.saved_value("announced_at") is not None:
+        return
+    course = instance.module.course
+    record(
+        kind=Event.Kind.NEW_LESSON,
+        topic=topics.course_topic(course.code),
+        title=instance.title,
+        url=instance.get_absolute_url(),
+        summary=f"New {instance.get_kind_display().lower()} lesson in {instance.module.title}",
+        course=course,
+    )
+
+
+@receiver(post_save, sender="courses.Attempt", dispatch_uid="event_quiz_graded")
+def quiz_graded(sender, instance, raw: bool = False, **kwargs):
+    if raw or instance.submitted_at is None or instance.saved_value("submitted_at") is not None:
+        return
+    lesson = instance.quiz.lesson
+    course = lesson.module.course
+    record(
+        kind=Event.Kind.GRADE_POSTED,
+        topic=topics.user_topic(instance.student_id),
+        title=f"{lesson.title}: {instance.score}/{instance.max_score}",
+        url=reverse("courses:attempt", args=[course.code, instance.pk]),
+        summary="Time ran out: the answers were not counted." if instance.expired else "Your quiz is graded.",
+        course=course,
+    )
+
+
+@receiver(post_save, sender="courses.Submission", dispatch_uid="event_submission")
+def submission_saved(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if raw:
+        return
+    lesson = instance.assignment.lesson
+    course = lesson.module.course
+    if created or instance.revision != instance.saved_value("revision"):
+        record(
+            kind=Event.Kind.ASSIGNMENT_SUBMITTED,
+            topic=topics.user_topic(course.instructor_id),
+            title=f"{instance.student.display_name()} submitted {lesson.title}",
+            url=reverse("admin:courses_submission_change", args=[instance.pk]),
+            summary="Late" if instance.is_late else "",
+            course=course,
+            actor=instance.student,
+        )
+    graded_changed = instance.points != instance.saved_value("points") or (
+        instance.feedback != instance.saved_value("feedback")
+    )
+    if instance.points is not None and graded_changed:
+        record(
+            kind=Event.Kind.GRADE_POSTED,
+            topic=topics.user_topic(instance.student_id),
+            title=f"{lesson.title}: {instance.points}/{instance.assignment.max_points}",
+            url=lesson.get_absolute_url(),
+            summary=instance.feedback,
+            course=course,
+            actor=instance.graded_by,
+        )
+
+
+@receiver(post_save, sender="courses.CourseCompletion", dispatch_uid="event_course_completed")
+def course_completed(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    course, student = instance.course, instance.student
+    common = {"kind": Event.Kind.COURSE_COMPLETED, "course": course, "actor": student}
+    record(
+        topic=topics.user_topic(course.instructor_id),
+        title=f"{student.display_name()} completed {course.code}",
+        url=reverse("courses:outline", args=[course.code]),
+        **common,
+    )
+    record(
+        topic=topics.user_topic(student.pk),
+        title=f"You completed {course.code}",
+        summary=course.title,
+        url=reverse("courses:outline", args=[course.code]),
+        **common,
+    )
+
+
+@receiver(post_save, sender="courses.Post", dispatch_uid="event_discussion_post")
+def discussion_posted(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    thread = instance.thread
+    course = thread.course
+    author = instance.author
+    name = author.display_name() if author else "Someone"
+    is_opening = instance.parent_id is None
+    record(
+        kind=Event.Kind.DISCUSSION_POST,
+        topic=topics.course_topic(course.code),
+        title=f"New thread: {thread.title}" if is_opening else f"{name} replied in {thread.title}",
+        url=instance.get_absolute_url(),
+        summary=instance.body,
+        course=course,
+        actor=author,
+    )
+    parent = instance.parent
+    if parent is not None and parent.author_id and parent.author_id != instance.author_id:
+        record(
+            kind=Event.Kind.DISCUSSION_POST,
+            topic=topics.user_topic(parent.author_id),
+            title=f"{name} replied to your post in {thread.title}",
+            url=instance.get_absolute_url(),
+            summary=instance.body,
+            course=course,
+            actor=author,
+        )
