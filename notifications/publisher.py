@@ -23,16 +23,17 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 2.0
-# While Redis is known to be down, at most one send per interval tries it; the others are dropped
-# at once (the log has the events). Keeps a burst of saves from queueing behind timeouts.
+# While Redis is known to be down, sends are dropped at once (the log has the events) and one
+# probe per interval checks whether it is back. A burst of saves never queues behind timeouts.
 PROBE_INTERVAL_SECONDS = 1.0
+PROBE_GROUP = "publisher.probe"
 
 _server_loop: asyncio.AbstractEventLoop | None = None
 _thread_loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
 _pending: set[Future] = set()
 _outage_since: float | None = None
-_last_probe = 0.0
+_probes: set[asyncio.Future] = set()  # strong references: a bare task may be garbage-collected
 
 
 def log_layer_choice() -> None:
@@ -61,29 +62,37 @@ def _loop() -> asyncio.AbstractEventLoop:
         return _thread_loop
 
 
-def in_outage() -> bool:
-    return _outage_since is not None
-
-
 async def _send(groups: list[str], message: dict) -> None:
-    global _outage_since, _last_probe
+    global _outage_since
     if _outage_since is not None:
-        now = time.monotonic()
-        if now - _last_probe < PROBE_INTERVAL_SECONDS:
-            return
-        _last_probe = now
+        return
     layer = get_channel_layer()
     try:
         for group in groups:
             await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
     except Exception as exc:  # Redis down, a timeout: the event log still has it.
         if _outage_since is None:
-            _outage_since = _last_probe = time.monotonic()
+            _outage_since = time.monotonic()
             logger.error("Publishing to the channel layer failed (%r); events stay in the log.", exc)
-        return
-    if _outage_since is not None:
-        logger.warning("Publishing to the channel layer works again after %.1f s.", time.monotonic() - _outage_since)
-        _outage_since = None
+            _probes.add(asyncio.ensure_future(_probe_until_recovered()))
+
+
+async def _probe_until_recovered() -> None:
+    global _outage_since
+    layer = get_channel_layer()
+    while not await _answers(layer):
+        await asyncio.sleep(PROBE_INTERVAL_SECONDS)
+    logger.warning("Publishing to the channel layer works again after %.1f s.", time.monotonic() - _outage_since)
+    _outage_since = None
+    _probes.clear()
+
+
+async def _answers(layer) -> bool:
+    try:
+        await asyncio.wait_for(layer.group_send(PROBE_GROUP, {"type": "probe"}), SEND_TIMEOUT_SECONDS)
+    except Exception:  # still down
+        return False
+    return True
 
 
 def send_to_groups(groups: list[str], message: dict) -> None:

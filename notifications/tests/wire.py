@@ -32,6 +32,7 @@ class FeedClient:
         if cookie:
             headers["Cookie"] = f"sessionid={cookie}"
         self.socket = connect(url, additional_headers=headers, open_timeout=10, max_size=2**22)
+        self.after = int(after) if str(after).isdigit() else 0
         self.received: list[dict] = []  # every event message, duplicates included
         self.messages: list[dict] = []  # everything else
 
@@ -74,8 +75,9 @@ class FeedClient:
             if remaining <= 0:
                 raise TimeoutError(f"missing {sorted(wanted - set(self.ids))}; have {self.ids}")
             message = self.next_message(remaining)
-            if message["type"] == "heartbeat" and message["latest"] > max(self.ids, default=0):
-                self.send({"type": "replay", "after": max(self.ids, default=0)})
+            newest = max([self.after, *self.ids])
+            if message["type"] == "heartbeat" and message["latest"] > newest:
+                self.send({"type": "replay", "after": newest})
 
     def send(self, message) -> None:
         self.socket.send(json.dumps(message))

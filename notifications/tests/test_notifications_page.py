@@ -1,0 +1,84 @@
+"""/notifications/: the user's events with read state, a fixed number of queries however many
+there are, and "mark all read" clears the counter in every open tab."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from courses import services
+from notifications.models import ReadCursor
+from notifications.tests.wire import FeedClient, newest_id
+
+
+@pytest.fixture
+def busy_cs101(cs101, carol_in_cs101):
+    def add(count):
+        for n in range(count):
+            services.add_resource(course=cs101, title=f"Item {n}", body="Text")
+
+    return add
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("events", [1, 30])
+def test_the_page_costs_the_same_queries_however_many_events(
+    client, carol, busy_cs101, events, django_assert_num_queries
+):
+    busy_cs101(events)
+    client.force_login(carol)
+    # session, user, membership, count, page, read cursor, header aggregate, header membership
+    with django_assert_num_queries(8):
+        response = client.get(reverse("notifications:list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_page_lists_only_visible_events_with_unread_marked(client, carol, dave, busy_cs101, ma201, bob):
+    busy_cs101(2)
+    services.add_resource(course=ma201, title="Catalog news", body="Text")
+    ReadCursor.objects.create(user=carol, last_read_id=newest_id() - 2)
+    client.force_login(carol)
+    html = client.get(reverse("notifications:list")).content.decode()
+    # Her subscription, two resources, and catalog news of MA201 (its publication, its resource);
+    # the catalog copies of CS101's resources are hidden from her, a member.
+    assert html.count('class="feed-item') == 5
+    assert len(re.findall(r'class="feed-item[^"]* unread"', html)) == 1
+    assert 'id="unread-count" class="badge" data-unread="1"' in html
+
+
+@pytest.mark.django_db
+def test_mark_all_read_moves_the_cursor_to_the_newest_visible(client, carol, busy_cs101, draft):
+    busy_cs101(3)
+    visible_newest = newest_id() - 1  # the newest is the catalog copy, hidden from a member
+    services.add_resource(course=draft, title="Not hers", body="Text")
+    client.force_login(carol)
+    response = client.post(reverse("notifications:mark_read"))
+    assert response.status_code == 302
+    assert ReadCursor.objects.get(user=carol).last_read_id == visible_newest
+    assert 'data-unread="0"' in client.get(reverse("notifications:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_mark_all_read_wants_a_post(client, carol):
+    client.force_login(carol)
+    assert client.get(reverse("notifications:mark_read")).status_code == 405
+
+
+@pytest.mark.usefixtures("transactional_db")
+def test_marking_read_tells_every_open_socket_of_the_user(daphne, client, carol, busy_cs101, dave):
+    busy_cs101(2)
+    tabs = [FeedClient.of(daphne, carol) for _ in range(2)]
+    other = FeedClient.of(daphne, dave)
+    for socket in [*tabs, other]:
+        socket.until_heartbeat()
+    client.force_login(carol)
+    client.post(reverse("notifications:mark_read"))
+    last_read = ReadCursor.objects.get(user=carol).last_read_id
+    for tab in tabs:
+        assert tab.until(lambda m: m["type"] == "read") == {"type": "read", "last_read": last_read}
+        tab.close()
+    other.until_heartbeat()
+    other.until_heartbeat()
+    assert all(m["type"] == "heartbeat" for m in other.messages)
+    other.close()
