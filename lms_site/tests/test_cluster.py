@@ -1,0 +1,92 @@
+"""The scaled-out shape, for real: nginx (Debian's) in front of two daphne processes sharing Redis.
+A student logs in through nginx and receives a live event, raised on one process and delivered by
+the other. nginx's configuration is the one docs/deploy.md documents (deploy/nginx/lms.conf)."""
+
+import contextlib
+import http.cookiejar
+import json
+import re
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.db import connection
+from websockets.sync.client import connect
+
+from deploy.cluster import Cluster
+from lms_site.testing import database_url, eventually
+
+from .resilience import Instructor
+
+pytestmark = [
+    pytest.mark.usefixtures("transactional_db"),
+    pytest.mark.skipif(not shutil.which("nginx") and not __import__("os").path.exists("/usr/sbin/nginx"),
+                       reason="nginx is not installed (apt-get install -y nginx)"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def cluster(django_db_setup, django_db_blocker, redis_server):
+    with django_db_blocker.unblock():
+        url = database_url(connection.settings_dict)
+    cluster = Cluster(database_url=url, redis_url=redis_server.url, daphnes=2)
+    cluster.start(prepare=False)  # the test database is migrated already
+    yield cluster
+    cluster.stop()
+
+
+def log_in(base_url: str, username: str, password: str) -> str:
+    """The real log-in form, through nginx; returns the session cookie."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base_url + "/accounts/login/", timeout=20) as response:
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.read().decode()).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+    request = urllib.request.Request(base_url + "/accounts/login/", data=form.encode(), headers={"Referer": base_url})  # noqa: S310
+    with opener.open(request, timeout=20) as response:
+        assert response.url.endswith("/dashboard/"), response.url
+    return next(c.value for c in jar if c.name == "sessionid")
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (http://127.0.0.1)
+            return response.status, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def wsconnects(server) -> int:
+    return server.log().count("WSCONNECT /ws/activity/")
+
+
+def test_a_student_behind_nginx_gets_an_event_raised_on_the_other_process(cluster, alice, carol_in_cs101, cs101):
+    cookie = log_in(cluster.url, "carol", "pw-carolcarol")
+    headers = {"Origin": cluster.url, "Cookie": f"sessionid={cookie}"}
+    before = [wsconnects(server) for server in cluster.daphnes]
+    with contextlib.ExitStack() as stack:
+        sockets = [
+            stack.enter_context(connect(f"{cluster.ws_url}/ws/activity/", additional_headers=headers, open_timeout=10))
+            for _ in range(2)
+        ]
+        # least_conn gives each process one socket, so whichever process takes the instructor's
+        # request, one socket is on the other: delivery crossed processes through Redis.
+        eventually(lambda: [wsconnects(s) - b for s, b in zip(cluster.daphnes, before, strict=True)] == [1, 1])
+        assert Instructor(cluster, alice).add_resource(cs101, "Through-nginx") == 302
+        for socket in sockets:
+            while True:
+                message = json.loads(socket.recv(timeout=10))
+                if message["type"] == "event":
+                    break
+            assert message["data"]["title"] == "Through-nginx"
+
+
+def test_nginx_serves_health_static_files_and_never_media_from_disk(cluster):
+    status, body = get(cluster.url + "/healthz")
+    assert status == 200
+    assert json.loads(body) == {**json.loads(body), "status": "ok", "database": "ok", "channel_layer": "ok"}
+    status, css = get(cluster.url + "/static/css/site.css")
+    assert status == 200 and css
+    assert get(cluster.url + "/media/resources/anything.pdf")[0] == 404
