@@ -18,6 +18,8 @@ PYTHON := $(shell for p in python3.13 python3.12 "$$(pyenv prefix 3.13 2>/dev/nu
 help:
 	@echo "make run   - install, migrate, load the demo once and serve on http://$(HOST):$(PORT)"
 	@echo "make test  - install the test tools (Chromium, Redis, axe-core) and run every test"
+	@echo "make bench - the benchmarks of docs/performance.md (minutes; tables + bench/results/*.json)"
+	@echo "make cluster - two daphne processes behind nginx, Redis, DATABASE_URL (default PostgreSQL)"
 
 $(VENV)/.runtime: requirements.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required." >&2; exit 1; }
@@ -36,6 +38,7 @@ system-deps:
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	test -x "$${CHROMIUM_PATH:-/usr/bin/chromium}" || missing="$$missing chromium"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing:$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -64,6 +67,25 @@ test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
 	else \
 		echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL run was not done."; \
 	fi
+
+# Benchmarks: never part of `make test`. Run on an otherwise idle machine (docs/performance.md).
+BENCH_DATABASES ?= sqlite,postgres
+bench: $(VENV)/.dev
+	@command -v redis-server >/dev/null || { echo "redis-server is required: apt-get install -y redis-server" >&2; exit 1; }
+	$(PY) -m bench.fanout
+	$(PY) -m bench.pages --database sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.pages --database postgres; fi
+	$(PY) -m bench.writes --databases $(BENCH_DATABASES)
+	$(PY) -m bench.replay
+
+# Scale-out, locally: nginx on CLUSTER_PORT -> two daphne processes, Redis, DATABASE_URL.
+CLUSTER_PORT ?= 8080
+cluster: $(VENV)/.runtime
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
+	@command -v redis-server >/dev/null || [ -n "$$REDIS_URL" ] || { echo "redis-server (or REDIS_URL) is required" >&2; exit 1; }
+	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m deploy.cluster --port $(CLUSTER_PORT)
 
 lint format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .

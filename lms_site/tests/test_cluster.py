@@ -10,6 +10,7 @@ import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -20,15 +21,13 @@ from lms_site.testing import database_url, eventually
 
 from .resilience import Instructor
 
-pytestmark = [
-    pytest.mark.usefixtures("transactional_db"),
-    pytest.mark.skipif(not shutil.which("nginx") and not __import__("os").path.exists("/usr/sbin/nginx"),
-                       reason="nginx is not installed (apt-get install -y nginx)"),
-]  # fmt: skip
+pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 @pytest.fixture(scope="module")
 def cluster(django_db_setup, django_db_blocker, redis_server):
+    if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
+        pytest.fail("nginx is not installed: run `make test`, which installs it (apt-get install -y nginx).")
     with django_db_blocker.unblock():
         url = database_url(connection.settings_dict)
     cluster = Cluster(database_url=url, redis_url=redis_server.url, daphnes=2)
