@@ -278,3 +278,15 @@ def test_the_lesson_page_query_count_does_not_grow(
     # + the lesson, its progress row (read, write), the lesson's threads
     with django_assert_num_queries(15):
         assert client.get(lesson_url(item)).status_code == 200
+
+
+def test_the_demo_has_lessons_a_quiz_and_a_thread_once(capsys):
+    from courses.models import Post, Question, Thread
+
+    call_command("seed_demo", "--students", "0")
+    call_command("seed_demo", "--students", "0")
+    lessons = Lesson.objects.filter(module__course__code="CS101")
+    assert sorted(lessons.values_list("kind", flat=True)) == ["quiz", "text"]
+    assert Question.objects.filter(quiz__lesson__in=lessons).count() == 3
+    assert Thread.objects.filter(course__code="CS101").count() == 1
+    assert Post.objects.count() == 2

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import ensure_instructors_group, make_instructor
-from courses.models import Announcement, Course, Resource, Subscription
+from courses import learning_services
+from courses.models import Announcement, Choice, Course, Lesson, Module, Question, Quiz, Resource, Subscription
 
 User = get_user_model()
 
@@ -39,6 +40,15 @@ DEMO_RESOURCES = [
     ("Course reading list", "link", "https://www.gutenberg.org/"),
     ("Office hours", "text", "Tuesdays 14:00-16:00, room B12, or by appointment."),
 ]
+
+DEMO_LESSON = """A **variable** is a name for a value:
+
+```python
+greeting = "hello"
+print(greeting)
+```
+
+Give variables names that say what they hold."""
 
 GENERATED_PASSWORD = "demo-student-pass"
 BATCH = 2000
@@ -138,12 +148,50 @@ class Command(BaseCommand):
                 )
                 if code in {"CS101", "MA201"}:
                     Subscription.objects.get_or_create(student=people["student"], course=course)
+                if code == "CS101":
+                    self.demo_learning(course, people)
             courses.append(course)
         if not Announcement.objects.site_wide().exists():
             Announcement.objects.create(
                 author=people["admin"], title="Welcome to the new term", body="Courses open today. Good luck!"
             )
         return courses
+
+    def demo_learning(self, course: Course, people) -> None:
+        """A module with a text lesson and a quiz, and a discussion thread with a reply, made through
+        the same services as the site, so the demo feed shows them."""
+        week = Module.objects.create(course=course, title="Week 1: first steps", position=1)
+        Lesson.objects.create(
+            module=week,
+            title="Variables and values",
+            kind=Lesson.Kind.TEXT,
+            is_published=True,
+            position=1,
+            body=DEMO_LESSON,
+        )
+        quiz_lesson = Lesson.objects.create(
+            module=week, title="Check your understanding", kind=Lesson.Kind.QUIZ, is_published=True, position=2
+        )
+        quiz = Quiz.objects.create(lesson=quiz_lesson, max_attempts=3, time_limit_minutes=10)
+        question = Question.objects.create(quiz=quiz, kind="single", text="What does `x = 2` do?", position=1)
+        Choice.objects.create(question=question, text="Gives the name x the value 2", is_correct=True, position=1)
+        Choice.objects.create(question=question, text="Checks whether x equals 2", position=2)
+        Question.objects.create(
+            quiz=quiz, kind="true_false", text="A variable can be given a new value later.", is_true=True, position=2
+        )
+        Question.objects.create(
+            quiz=quiz,
+            kind="short",
+            text="Which built-in function prints a value?",
+            accepted_answers="print\nprint()",
+            position=3,
+        )
+        thread = learning_services.start_thread(
+            author=people["student"], course=course, title="Naming variables", body="Are `camelCase` names fine?"
+        )
+        learning_services.reply(
+            author=people["alice"], thread=thread, body="They work, but Python style is `snake_case`."
+        )
 
     def generated_students(self, total: int) -> list[int]:
         existing = User.objects.filter(username__startswith="student").exclude(username="student").count()
