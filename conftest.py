@@ -18,6 +18,35 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests restore the database as migrations left it, rows and ids alike.
+
+    After a plain flush, post_migrate recreates content types and permissions under new ids, while
+    a daphne started earlier in the session still caches the old ones (its next admin save then
+    fails on the log entry's foreign key). Serialized rollback skips that and reloads the original
+    rows with their original ids, so every process agrees on them for the whole session."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,)))
+        if transactional or {"transactional_db", "daphne"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serialized_contents_for_every_context(django_db_setup):
+    """Django keeps the serialized database on the connection object, and connections are
+    context-local. Playwright's sync API switches contexts, so a test running after the browser
+    started would see a fresh connection object without it, and its flush would re-run
+    post_migrate (new content type ids). Putting the string on the class makes it visible to
+    every connection object of this backend."""
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores (the
