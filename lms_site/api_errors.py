@@ -14,6 +14,7 @@ from django.core import signals
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
@@ -115,8 +116,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     return Response(body, status=api_exc.status_code, headers=headers)
 
 
+@csrf_exempt  # like every API view: otherwise a POST to a wrong path gets the CSRF failure page
 def not_found(request, *args, **kwargs) -> JsonResponse:
-    """Any path under /api/ that matches no endpoint: JSON, like every other API error."""
+    """Any path under /api/v1/ that matches no endpoint: JSON, like every other API error."""
     return JsonResponse(
         error_body(status_code=404, code="not_found", message=f"No endpoint at {request.path}."), status=404
     )

@@ -19,5 +19,5 @@ urlpatterns = [
     path("events", notifications_api.EventListView.as_view(), name="events"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # [\s\S], not ".": a path may hold a newline
 ]

@@ -7,7 +7,8 @@ from rest_framework import serializers
 
 from accounts.models import User
 
-from ..models import Announcement, Course, Resource, Subscription
+from ..models import Announcement, Course, Lesson, LessonProgress, Module, Post, Resource, Subscription, Thread
+from ..models.discussions import MAX_POST_LENGTH
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -113,3 +114,177 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     def get_subscribed(self, subscription: Subscription) -> bool:
         return True
+
+
+# Learning: lessons, progress, discussions, reports.
+
+
+class ModuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Module
+        fields = ("id", "title", "position")
+        read_only_fields = fields
+
+
+class LessonSerializer(serializers.ModelSerializer):
+    """A lesson the caller may see (members only: drafts and unreleased lessons for teachers only),
+    with the addresses of its content."""
+
+    module = ModuleSerializer(read_only=True)
+    kind = serializers.ChoiceField(choices=Lesson.Kind.choices, read_only=True)
+    completed = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField(help_text="The video file, in byte ranges.")
+    embed_url = serializers.SerializerMethodField(help_text="A YouTube or Vimeo player address.")
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lesson
+        fields = (
+            "id",
+            "title",
+            "kind",
+            "module",
+            "position",
+            "is_published",
+            "release_at",
+            "body",
+            "completed",
+            "page_url",
+            "video_url",
+            "embed_url",
+            "file_url",
+        )
+        read_only_fields = fields
+
+    def _api_url(self, lesson: Lesson, name: str) -> str:
+        path = reverse(f"api:{name}", args=[self.context["course"].code, lesson.pk])
+        return absolute(self.context.get("request"), path)
+
+    def get_completed(self, lesson: Lesson) -> bool:
+        return lesson.pk in self.context["completed_ids"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_page_url(self, lesson: Lesson) -> str:
+        path = reverse("courses:lesson", args=[self.context["course"].code, lesson.pk])
+        return absolute(self.context.get("request"), path)
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_video_url(self, lesson: Lesson) -> str | None:
+        return self._api_url(lesson, "lesson-video") if lesson.video else None
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_embed_url(self, lesson: Lesson) -> str | None:
+        return lesson.embed_src
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_file_url(self, lesson: Lesson) -> str | None:
+        return self._api_url(lesson, "lesson-file") if lesson.file else None
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    completed = serializers.BooleanField(
+        required=False, default=True, help_text="true: the lesson is done (the default); false: just viewed."
+    )
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    lesson = serializers.IntegerField(source="lesson_id", read_only=True)
+    course_completed = serializers.BooleanField(read_only=True, help_text="Has the caller completed the course?")
+
+    class Meta:
+        model = LessonProgress
+        fields = ("lesson", "first_viewed_at", "last_viewed_at", "completed_at", "course_completed")
+        read_only_fields = fields
+
+
+class CourseProgressSerializer(serializers.Serializer):
+    course = serializers.CharField(source="course.code")
+    title = serializers.CharField(source="course.title")
+    total = serializers.IntegerField(help_text="Released lessons.")
+    done = serializers.IntegerField(help_text="Of those, completed.")
+    percent = serializers.IntegerField()
+    completed_at = serializers.DateTimeField(allow_null=True, help_text="When the course was completed.")
+
+
+class StudentProgressSerializer(serializers.Serializer):
+    user = PersonSerializer()
+    courses = CourseProgressSerializer(many=True)
+
+
+class PostSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True, allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    body = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ("id", "parent", "author", "body", "created_at", "edited_at", "is_removed")
+        read_only_fields = fields
+
+    def get_body(self, post: Post) -> str:
+        return "" if post.is_removed else post.body
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True, allow_null=True)
+    lesson = serializers.IntegerField(source="lesson_id", read_only=True, allow_null=True)
+    post_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Thread
+        fields = (
+            "id",
+            "title",
+            "lesson",
+            "author",
+            "is_pinned",
+            "is_locked",
+            "created_at",
+            "last_activity_at",
+            "post_count",
+        )
+        read_only_fields = fields
+
+
+class ThreadDetailSerializer(ThreadSerializer):
+    posts = PostSerializer(
+        source="posts_in_order", many=True, read_only=True, help_text="Each reply follows the post it answers."
+    )
+
+    class Meta(ThreadSerializer.Meta):
+        fields = (*ThreadSerializer.Meta.fields, "posts")
+        read_only_fields = fields
+
+
+class ThreadInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=MAX_POST_LENGTH)
+    lesson = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+
+
+class ReplyInputSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MAX_POST_LENGTH)
+    parent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        default=None,
+        help_text="The post replied to (default: the first).",
+    )
+
+
+class CompletionRowSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="code", read_only=True)
+    instructor = serializers.CharField(source="instructor.username", read_only=True)
+    subscribers = serializers.IntegerField(read_only=True)
+    completed = serializers.IntegerField(read_only=True)
+    completion_rate = serializers.SerializerMethodField(help_text="completed / subscribers, 0 to 1.")
+
+    class Meta:
+        model = Course
+        fields = ("course", "title", "instructor", "is_published", "subscribers", "completed", "completion_rate")
+        read_only_fields = fields
+
+    def get_completion_rate(self, course: Course) -> float:
+        return round(course.completed / course.subscribers, 4) if course.subscribers else 0.0

@@ -22,6 +22,16 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/enrollments/{code}", "post"),
     ("/api/v1/enrollments/{code}", "delete"),
     ("/api/v1/events", "get"),
+    ("/api/v1/courses/{code}/lessons", "get"),
+    ("/api/v1/courses/{code}/lessons/{id}/video", "get"),
+    ("/api/v1/courses/{code}/lessons/{id}/file", "get"),
+    ("/api/v1/progress/{lesson_id}", "put"),
+    ("/api/v1/users/{user_id}/progress", "get"),
+    ("/api/v1/courses/{code}/discussions", "get"),
+    ("/api/v1/courses/{code}/discussions", "post"),
+    ("/api/v1/courses/{code}/discussions/{id}", "get"),
+    ("/api/v1/courses/{code}/discussions/{id}", "post"),
+    ("/api/v1/admin/reports/course-completion", "get"),
 }
 
 

@@ -1,5 +1,7 @@
 """Every API error is JSON of one shape, whatever raised it, including paths that match nothing."""
 
+from urllib.parse import unquote
+
 import pytest
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
@@ -16,10 +18,22 @@ def _fresh_throttles():
     forget_throttles()
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/courses/", "/api/v1/courses/CS101/nope", "/api/v1/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/nothing-here", "/api/v1/courses/", "/api/v1/courses/CS101/nope", "/api/v1/", "/api/v1/courses/A%0AB/x"],
+)
 def test_unknown_api_paths_are_json_404s(dave, path):
     error = error_of(client_for(dave).get(path))
-    assert error == {"status": 404, "code": "not_found", "message": f"No endpoint at {path}."}
+    assert error == {"status": 404, "code": "not_found", "message": f"No endpoint at {unquote(path)}."}
+
+
+def test_a_write_to_an_unknown_path_is_a_json_404_not_a_csrf_page(carol):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(carol)
+    error = error_of(browser.put("/api/v1/progress/-1", data="{}", content_type="application/json"))
+    assert error["status"] == 404
 
 
 def handled(exc):
