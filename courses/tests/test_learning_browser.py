@@ -53,7 +53,7 @@ def test_a_reply_appears_live_in_another_students_open_thread(logged_in_page, ax
     thread = services.start_thread(author=carol, course=cs101, title="Loops", body="How do **loops** work?")
     reader = logged_in_page(carol)
     reader.goto(thread.get_absolute_url())
-    expect(reader.locator("[data-thread]")).to_have_attribute("data-live", "true")
+    expect(reader.locator("#live-status")).to_have_attribute("data-state", "live")
     assert axe(reader) == [], "thread page"
 
     writer = logged_in_page(dave)

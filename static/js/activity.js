@@ -60,6 +60,8 @@ function onEvent(message) {
     if (!filter || filter === message.topic) insert(feed, message.html, message.id);
   }
   if (message.id > lastRead) setUnread(unread + 1);
+  // Page modules (a thread's live replies) react to the same events without a socket of their own.
+  document.dispatchEvent(new CustomEvent("activity:event", { detail: message }));
 }
 
 function onRead(message) {

@@ -3,17 +3,12 @@
 // rendered by the server for this viewer (their edit and moderation links), from the same partial
 // as the page.
 //
-// activity.js does not re-dispatch its socket's messages as DOM events, so this module listens on
-// its own activity socket (same protocol: notifications/consumers.py). It also accepts an
-// "activity:event" CustomEvent on document, so it keeps working if activity.js dispatches one.
+// activity.js owns the socket and dispatches each new event as an "activity:event" on document.
 
 const thread = document.querySelector("[data-thread]");
 const path = thread?.dataset.threadPath;
 const list = thread?.querySelector("[data-posts]");
 const announcer = thread?.querySelector("[data-live-announcer]");
-const MAX_BACKOFF_MS = 15000;
-let latest = Number(document.body.dataset.latestId || 0);
-let attempts = 0;
 const pending = new Set();
 
 async function showPost(id) {
@@ -40,43 +35,12 @@ async function showPost(id) {
 
 function onEvent(message) {
   if (message?.type !== "event") return;
-  latest = Math.max(latest, Number(message.id) || 0);
   if (message.kind !== "discussion_post" || !message.data?.url) return;
   const url = new URL(message.data.url, window.location.origin);
   const id = Number(url.hash.replace("#post-", ""));
   if (url.pathname === path && id) showPost(id);
 }
 
-function connect() {
-  const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const socketPath = document.body.dataset.socketPath || "/ws/activity/";
-  const socket = new WebSocket(`${scheme}://${window.location.host}${socketPath}?after=${latest}`);
-  socket.addEventListener("open", () => {
-    attempts = 0;
-    thread.dataset.live = "true";
-  });
-  socket.addEventListener("message", (raw) => {
-    let message;
-    try {
-      message = JSON.parse(raw.data);
-    } catch {
-      return;
-    }
-    if (message.type === "heartbeat" && message.latest > latest) {
-      socket.send(JSON.stringify({ type: "replay", after: latest }));
-    }
-    onEvent(message);
-  });
-  socket.addEventListener("close", (event) => {
-    delete thread.dataset.live;
-    if (event.code === 4401) return;
-    const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts);
-    attempts += 1;
-    setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
-  });
-}
-
 if (thread && path && list) {
   document.addEventListener("activity:event", (event) => onEvent(event.detail));
-  if ("WebSocket" in window) connect();
 }
