@@ -20,6 +20,7 @@ import time
 from collections import deque
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -132,7 +133,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "resync"})
             return
         for message in messages:
-            await self.send_event(message)
+            await self.send_event(message["id"], json.dumps(message))
 
     async def heartbeat_loop(self) -> None:
         while True:
@@ -151,8 +152,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
                 # Redis or the database away for a moment: keep the socket, try again next beat.
                 logger.warning("Activity heartbeat failed for user %s", self.user.pk, exc_info=True)
 
-    async def send_event(self, message: dict) -> None:
-        event_id = message["id"]
+    async def send_event(self, event_id: int, text: str) -> None:
         if event_id in self.sent_ids:
             return
         self.sent_ids.add(event_id)
@@ -160,7 +160,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if len(self.sent_order) > SENT_MEMORY:
             self.sent_ids.discard(self.sent_order.popleft())
         self.cursor = max(self.cursor, event_id)
-        await self.send_json(message)
+        await self.send(text_data=text)
 
     # From the client.
 
@@ -200,12 +200,23 @@ class ActivityConsumer(AsyncWebsocketConsumer):
 
     # From the channel layer.
 
+    async def dispatch(self, message):
+        """Channels' dispatch runs close_old_connections in the sync thread before every handler: a
+        thread hop per recipient of every broadcast (measured: most of a large fan-out's cost; see
+        docs/performance.md). Every query here goes through database_sync_to_async, which closes
+        stale connections itself, so the hop buys nothing."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def activity_event(self, message):
-        event = message["event"]
-        if event["id"] <= self.floor:
+        # The publisher encoded the event once (events.publish); each recipient forwards that text.
+        event_id = message["id"]
+        if event_id <= self.floor:
             return
-        if self.membership and self.membership.may_see(event["topic"], message.get("course_id")):
-            await self.send_event(event)
+        if self.membership and self.membership.may_see(message["topic"], message.get("course_id")):
+            await self.send_event(event_id, message["text"])
 
     async def membership_changed(self, message):
         if self.membership is not None:

@@ -1,5 +1,6 @@
 """Writing an event: a row in the caller's transaction, published to its group after commit."""
 
+import json
 from functools import partial
 
 from django.db import transaction
@@ -20,8 +21,15 @@ def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "
 
 
 def publish(event: Event) -> None:
-    """Render once, send once to the topic's group; each consumer decides for its own user."""
-    message = {"type": "activity.event", "course_id": event.course_id, "event": event_message(event)}
+    """Render and encode once, send once to the topic's group; each consumer decides for its own
+    user from id, topic and course, and forwards `text` as it is (no JSON encoding per socket)."""
+    message = {
+        "type": "activity.event",
+        "id": event.pk,
+        "topic": event.topic,
+        "course_id": event.course_id,
+        "text": json.dumps(event_message(event)),
+    }
     send_to_groups([topics.group_for(event.topic)], message)
 
 
