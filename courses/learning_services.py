@@ -206,8 +206,8 @@ def submit_assignment(*, student, assignment: Assignment, text: str = "", file=N
 
 def _rate_limit() -> tuple[int, int]:
     return (
-        getattr(settings, "DISCUSSION_POSTS_PER_WINDOW", 5),
-        getattr(settings, "DISCUSSION_RATE_WINDOW_SECONDS", 60),
+        settings.DISCUSSION_POSTS_PER_WINDOW,
+        settings.DISCUSSION_RATE_WINDOW_SECONDS,
     )
 
 

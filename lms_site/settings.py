@@ -199,6 +199,9 @@ else:
 ACTIVITY_HEARTBEAT_SECONDS = float(env("ACTIVITY_HEARTBEAT_SECONDS", "25"))
 ACTIVITY_REPLAY_LIMIT = env_int("ACTIVITY_REPLAY_LIMIT", 500)
 FEED_PAGE_SIZE = 20
+# Discussions: at most this many posts per user in the window, then a clear "slow down" message.
+DISCUSSION_POSTS_PER_WINDOW = env_int("DISCUSSION_POSTS_PER_WINDOW", 5)
+DISCUSSION_RATE_WINDOW_SECONDS = env_int("DISCUSSION_RATE_WINDOW_SECONDS", 60)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate header, not 403.

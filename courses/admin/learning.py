@@ -11,8 +11,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from accounts.services import INSTRUCTOR_PERMISSIONS
-
 from .. import learning_services
 from ..gradebook import gradebook_filename, write_gradebook_csv
 from ..models import (
@@ -30,26 +28,6 @@ from ..models import (
     Thread,
 )
 from .scoping import InstructorScopedAdmin, OwnCourseInline, is_site_admin
-
-# Instructors manage their courses' learning content as they manage resources. The Instructors
-# group is rebuilt from INSTRUCTOR_PERMISSIONS after every migrate; these entries belong in that
-# list in accounts/services.py (owned by the accounts work) and are registered here until they move.
-INSTRUCTOR_PERMISSIONS.update(
-    {
-        "module": ("add", "change", "delete", "view"),
-        "lesson": ("add", "change", "delete", "view"),
-        "quiz": ("add", "change", "delete", "view"),
-        "question": ("add", "change", "delete", "view"),
-        "choice": ("add", "change", "delete", "view"),
-        "assignment": ("add", "change", "delete", "view"),
-        "attempt": ("view",),
-        "answer": ("view",),
-        "submission": ("view", "change"),
-        "thread": ("view", "change", "delete"),
-        "post": ("view", "change"),
-        "gradebook": ("view",),
-    }
-)
 
 
 def course_code(obj) -> str:
