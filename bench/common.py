@@ -103,6 +103,23 @@ class BenchDaphne(DaphneServer):
         return rss_mb(self.process.pid)
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pids: list[int], *, busy_below: float = 0.05, window: float = 0.5, timeout: float = 120) -> float:
+    """Wait until the processes use less than `busy_below` of a core over `window` (backlogs of
+    connects or disconnects drained); returns the seconds waited."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        before = sum(cpu_seconds(p) for p in pids)
+        time.sleep(window)
+        if sum(cpu_seconds(p) for p in pids) - before < busy_below * window * len(pids):
+            break
+    return time.monotonic() - started
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

@@ -33,6 +33,7 @@ from bench.common import (
     summary_ms,
     table,
     use_database,
+    wait_idle,
     write_results,
 )
 from bench.wsclients import ClientPool
@@ -92,7 +93,7 @@ def measure(pool, servers, targets, trigger, marker_for, triggers: int) -> dict:
     started = time.monotonic()
     ok, failed = pool.connect(targets)
     connect_s = time.monotonic() - started
-    time.sleep(1.0)
+    wait_idle([s.process.pid for s in servers])
     rss_after = sum(s.rss_mb() for s in servers)
     runs = []
     for k in range(triggers + 1):  # the first is a warm-up, not counted
@@ -103,9 +104,9 @@ def measure(pool, servers, targets, trigger, marker_for, triggers: int) -> dict:
         latencies = [a - t0 for a in arrivals]
         if k:
             runs.append({"latencies": latencies, "missing": missing, "duplicates": duplicates, "trigger": trigger_s})
-        time.sleep(0.3)
+        wait_idle([s.process.pid for s in servers])
     pool.close_sockets()
-    time.sleep(1.0)
+    wait_idle([s.process.pid for s in servers])
     every = [x for r in runs for x in r["latencies"]]
     lasts = [max(r["latencies"]) for r in runs if r["latencies"]]
     return {

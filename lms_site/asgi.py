@@ -1,5 +1,6 @@
 """HTTP and WebSocket routing for daphne."""
 
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings")
@@ -26,6 +27,14 @@ router = ProtocolTypeRouter(
 )
 
 log_layer_choice()
+
+# A broadcast allocates a few short-lived objects per socket; with CPython's default thresholds
+# (700, 10, 10) a broadcast to thousands of sockets runs hundreds of collections, each walking the
+# consumers' long-lived state. Measured with bench/fanout.py (--gc default / tuned): see
+# docs/performance.md. Objects alive after start-up (Django, the URLconf, templates) are frozen out
+# of the collector's sight: they live as long as the process.
+gc.set_threshold(50_000, 20, 100)
+gc.freeze()
 
 
 async def application(scope, receive, send):
