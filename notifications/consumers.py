@@ -215,7 +215,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         event_id = message["id"]
         if event_id <= self.floor:
             return
-        if self.membership and self.membership.may_see(message["topic"], message.get("course_id")):
+        if self.membership and self.membership.may_see(message["topic"], message["kind"]):
             await self.send_event(event_id, message["text"])
 
     async def membership_changed(self, message):

@@ -22,12 +22,12 @@ def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "
 
 def publish(event: Event) -> None:
     """Render and encode once, send once to the topic's group; each consumer decides for its own
-    user from id, topic and course, and forwards `text` as it is (no JSON encoding per socket)."""
+    user from id, topic and kind, and forwards `text` as it is (no JSON encoding per socket)."""
     message = {
         "type": "activity.event",
         "id": event.pk,
         "topic": event.topic,
-        "course_id": event.course_id,
+        "kind": event.kind,
         "text": json.dumps(event_message(event)),
     }
     send_to_groups([topics.group_for(event.topic)], message)

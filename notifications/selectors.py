@@ -10,14 +10,16 @@ from courses.models import Course
 from . import topics
 from .models import Event, ReadCursor
 
+# Catalog-topic kinds that are news for every user, not only for the catalog page.
+PERSONAL_CATALOG_KINDS = (Event.Kind.COURSE_PUBLISHED,)
+
 
 @dataclass(frozen=True)
 class Membership:
-    """What a user follows right now: their topics and the ids of their courses."""
+    """What a user follows right now: their topics, their courses' among them."""
 
     user_id: int
     is_staff: bool  # site administrators: they get the staff topic (registrations)
-    course_ids: frozenset[int] = field(default_factory=frozenset)
     course_topics: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -31,18 +33,18 @@ class Membership:
     def groups(self) -> frozenset[str]:
         return frozenset(topics.group_for(topic) for topic in self.topics)
 
-    def may_see(self, topic: str, course_id: int | None) -> bool:
-        """The delivery rule. Catalog news about one of my own courses is skipped: I get the
-        course's own event for it."""
+    def may_see(self, topic: str, kind: str) -> bool:
+        """The delivery rule. From the catalog topic only news for everyone reaches a personal
+        feed (a new course); the catalog copy of a resource added to some course stays on the
+        catalog page, or every resource of every course would be everyone's notification."""
         if topic == topics.ALL_COURSES:
-            return course_id is None or course_id not in self.course_ids
+            return kind in PERSONAL_CATALOG_KINDS
         return topic in self.topics
 
     def event_filter(self) -> Q:
         """The same rule as a query."""
         personal = self.topics - {topics.ALL_COURSES}
-        catalog = Q(topic=topics.ALL_COURSES) & (Q(course__isnull=True) | ~Q(course_id__in=self.course_ids))
-        return Q(topic__in=personal) | catalog
+        return Q(topic__in=personal) | Q(topic=topics.ALL_COURSES, kind__in=PERSONAL_CATALOG_KINDS)
 
 
 def membership_for(user) -> Membership:
@@ -50,13 +52,11 @@ def membership_for(user) -> Membership:
 
     Instructors are `is_staff` too (to reach the admin), but the staff topic carries other people's
     registrations, so it is for site administrators only."""
-    courses = Course.objects.filter(Q(subscriptions__student=user) | Q(instructor=user)).values_list("id", "code")
-    pairs = set(courses)
+    codes = Course.objects.filter(Q(subscriptions__student=user) | Q(instructor=user)).values_list("code", flat=True)
     return Membership(
         user_id=user.pk,
         is_staff=user.is_active and user.is_staff and user.is_site_admin,
-        course_ids=frozenset(pk for pk, _ in pairs),
-        course_topics=frozenset(topics.course_topic(code) for _, code in pairs),
+        course_topics=frozenset(topics.course_topic(code) for code in codes),
     )
 
 
@@ -103,3 +103,12 @@ def replay_after(membership: Membership, after: int, limit: int, only_topics=Non
 def course_feed(course, limit: int = 20) -> list[Event]:
     """The course page's feed: this course's events. Callers show it to members only."""
     return list(Event.objects.filter(topic=topics.course_topic(course.code)).order_by("-id")[:limit])
+
+
+def catalog_news(limit: int = 6) -> list[Event]:
+    """What was just added across the catalog, for the catalog page: public titles of published
+    courses only (a course may have been unpublished since)."""
+    events = Event.objects.filter(topic=topics.ALL_COURSES).filter(
+        Q(course__isnull=True) | Q(course__is_published=True)
+    )
+    return list(events.order_by("-id")[:limit])

@@ -68,6 +68,7 @@ def test_its_query_count_does_not_grow_with_the_catalog(
         Course(code=f"X{n:03d}", title=f"Extra {n}", instructor=alice, is_published=True) for n in range(extra_courses)
     )
     client.force_login(carol)
-    # session, user, count, page of courses, my subscriptions, header: membership, read cursor, feed state
-    with django_assert_num_queries(8):
+    # session, user, count, page of courses, my subscriptions, catalog news,
+    # header: membership, read cursor, feed state
+    with django_assert_num_queries(9):
         assert client.get(CATALOG).status_code == 200

@@ -26,7 +26,8 @@ def two_daphnes(redis_server):
 def test_clients_of_a_killed_daphne_resume_with_every_event_once(two_daphnes, alice, carol, dave, cs101):
     from courses.models import Subscription
 
-    Subscription.objects.create(student=dave, course=cs101)
+    for student in (carol, dave):
+        Subscription.objects.create(student=student, course=cs101)
     sockets_on, requests_to = two_daphnes
     start = newest_id()
     clients = [ResumingClient(sockets_on, user, after=start) for user in (carol, carol, dave)]

@@ -21,3 +21,9 @@ def activity_feed(context, course=None):
         "course": course,
         "last_read": context["activity"]["last_read"],
     }
+
+
+@register.inclusion_tag("notifications/_catalog_news.html")
+def catalog_news():
+    """Just added across the catalog: new courses and new resources of published courses."""
+    return {"events": selectors.catalog_news()}
