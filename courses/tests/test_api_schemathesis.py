@@ -113,6 +113,7 @@ def test_every_operation_survives_generated_input(redis_server, course_data, tmp
         runs = {
             role: subprocess.Popen(
                 schemathesis_command(server, Token.objects.create(user=people[role]).key, config=config, seed=SEED),
+                cwd=tmp_path,  # its cache directory goes there, not into the project
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
