@@ -269,7 +269,12 @@ def get_submission_for_user(user, course: Course, pk: int):
 
 
 def course_threads(course: Course, lesson=None) -> QuerySet:
-    threads = course.threads.select_related("author", "lesson").annotate(post_count=Count("posts"))
+    # An aggregate drops Meta.ordering from the query: pinned first, then recent, said again here.
+    threads = (
+        course.threads.select_related("author", "lesson")
+        .annotate(post_count=Count("posts"))
+        .order_by("-is_pinned", "-last_activity_at", "-id")
+    )
     if lesson is not None:
         threads = threads.filter(lesson=lesson)
     return threads

@@ -272,3 +272,14 @@ def test_the_thread_page_query_count_does_not_grow(
     # session, user, course, membership, thread, posts with authors, 3 for the header
     with django_assert_num_queries(9):
         assert client.get(thread_url(thread)).status_code == 200
+
+
+def test_pinned_threads_come_first_then_the_most_recent(carol, cs101, thread):
+    from courses import selectors
+
+    newer = services.start_thread(author=carol, course=cs101, title="Newer", body="Text")
+    assert [t.title for t in selectors.course_threads(cs101)] == ["Newer", "Loops"]
+    thread.set_flags(pinned=True)
+    assert [t.title for t in selectors.course_threads(cs101)] == ["Loops", "Newer"]
+    newer.set_flags(pinned=True)
+    assert [t.title for t in selectors.course_threads(cs101)] == ["Newer", "Loops"]
