@@ -8,7 +8,8 @@ Server to client: {"type": "event", ...} (see rendering.event_message), {"type":
 {"type": "read", "last_read": id}, {"type": "pong"}, {"type": "error", "message": ...}.
 Client to server: {"type": "replay", "after": id}, {"type": "ping"}.
 
-Close codes: 4401 not logged in, 4408 too many messages, 1009 a frame too large. A foreign Origin
+Close codes: 4401 not logged in, 4408 too many messages, 4009 a frame too large (an application may
+not send 1009 itself: ASGI servers accept only 1000 and 3000-4999). A foreign Origin
 is refused during the handshake (HTTP 403) by AllowedHostsOriginValidator in lms_site/asgi.py.
 """
 
@@ -37,7 +38,7 @@ SENT_MEMORY = 1000  # ids remembered to send each event at most once per socket
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FLOOD = 4408
-CLOSE_TOO_LARGE = 1009
+CLOSE_TOO_LARGE = 4009
 
 
 def parse_cursor(value) -> int | None:

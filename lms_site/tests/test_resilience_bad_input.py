@@ -70,11 +70,6 @@ def test_a_forged_cursor_replays_only_what_the_user_may_see(daphne, carol_in_cs1
         assert next_reply(socket) == {"type": "pong"}
 
 
-@pytest.mark.xfail(
-    reason="notifications/consumers.py closes with 1009, a code ASGI servers refuse from an application "
-    "(1000 or 3000-4999 only): daphne raises, the consumer dies and the client sees 1011. Fix: close with 4009.",
-    strict=False,
-)
 @pytest.mark.parametrize("size", [4097, 256 * 1024])
 def test_an_oversized_frame_closes_that_socket_only(daphne, carol, size):
     with open_socket(daphne, user=carol) as bystander, open_socket(daphne, user=carol) as sender:
@@ -83,6 +78,6 @@ def test_an_oversized_frame_closes_that_socket_only(daphne, carol, size):
             while True:
                 sender.recv(timeout=10)
         assert closed.value.rcvd.code != 1011, "the consumer crashed"
-        assert closed.value.rcvd.code in {1009, 4009}
+        assert closed.value.rcvd.code == 4009
         bystander.send(json.dumps({"type": "ping"}))
         assert next_reply(bystander) == {"type": "pong"}
