@@ -9,6 +9,7 @@ from . import topics
 from .models import Event
 from .publisher import send_to_groups
 from .rendering import event_message
+from .selectors import PERSONAL_CATALOG_KINDS
 
 
 def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
@@ -23,6 +24,11 @@ def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "
 def publish(event: Event) -> None:
     """Render and encode once, send once to the topic's group; each consumer decides for its own
     user from id, topic and kind, and forwards `text` as it is (no JSON encoding per socket)."""
+    if event.topic == topics.ALL_COURSES and event.kind not in PERSONAL_CATALOG_KINDS:
+        # No socket forwards a catalog copy of a resource (Membership.may_see), yet every socket is
+        # in all_courses: ringing them all would be one wasted dispatch per socket, half the work of
+        # a resource's fan-out (docs/performance.md). The catalog page reads it from the table.
+        return
     message = {
         "type": "activity.event",
         "id": event.pk,
