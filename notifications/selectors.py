@@ -3,7 +3,7 @@ ask here, so the rule exists once."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from courses.models import Course
 
@@ -60,8 +60,16 @@ def membership_for(user) -> Membership:
     )
 
 
+def request_membership(user) -> Membership:
+    """membership_for, read once per request: the header and the feed of one page share it. Only
+    for request-scoped user objects; a socket, which lives on, calls membership_for afresh."""
+    if getattr(user, "_request_membership", None) is None:
+        user._request_membership = membership_for(user)
+    return user._request_membership
+
+
 def visible_events(user, membership: Membership | None = None) -> QuerySet[Event]:
-    membership = membership or membership_for(user)
+    membership = membership or request_membership(user)
     return Event.objects.filter(membership.event_filter())
 
 
@@ -73,12 +81,18 @@ def last_read_id(user) -> int:
     return ReadCursor.objects.filter(user=user).values_list("last_read_id", flat=True).first() or 0
 
 
+UNREAD_CAP = 100  # the badge says "99+" beyond: counting every unread event cost 26 ms at 7,000
+
+
 def activity_state(user) -> dict:
-    """What every page header needs, in three queries: the newest id this user may see (the
-    socket's starting cursor), how far they have read, and how many are unread."""
+    """What every page header needs, in four cheap queries: membership, how far the user has read,
+    how many are unread (counted up to UNREAD_CAP), and the socket's starting cursor. The cursor is
+    the newest id of the whole log (a primary-key lookup): the page holds everything visible up to
+    it, and the socket replays only what comes after."""
     last_read = last_read_id(user)
-    state = visible_events(user).aggregate(latest_id=Max("id"), unread=Count("id", filter=Q(id__gt=last_read)))
-    return {"latest_id": state["latest_id"] or 0, "last_read": last_read, "unread": state["unread"]}
+    unread = visible_events(user).filter(id__gt=last_read)[:UNREAD_CAP].count()
+    latest = Event.objects.aggregate(latest=Max("id"))["latest"] or 0
+    return {"latest_id": latest, "last_read": last_read, "unread": unread}
 
 
 def feed_page(user, *, before: int | None = None, limit: int = 20, membership: Membership | None = None):

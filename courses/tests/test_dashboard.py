@@ -65,7 +65,8 @@ def test_its_query_count_does_not_grow(client, carol, alice, django_assert_num_q
     Announcement.objects.bulk_create(Announcement(course=c, title="A", body="x") for c in courses)
     client.force_login(carol)
     # session, user, subscriptions, new resources, new announcements, site announcements,
-    # header (membership, cursor, state), my feed (membership again inside the feed tag + events),
+    # header (membership, cursor, capped unread count, newest id), my feed (membership shared with
+    # the header, so only its events),
     # my lesson progress in every course
     with django_assert_num_queries(12):
         response = client.get(DASHBOARD)

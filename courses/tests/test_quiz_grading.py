@@ -263,8 +263,8 @@ def test_the_result_page_query_count_does_not_grow(
     url = reverse("courses:attempt", args=["CS101", attempt.pk])
     client.force_login(carol)
     client.get(url)
-    # session, user, course, membership, attempt, answers, questions, choices, 3 for the header
-    with django_assert_num_queries(11):
+    # session, user, course, membership, attempt, answers, questions, choices, 4 for the header
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 

@@ -27,7 +27,8 @@ def test_the_page_costs_the_same_queries_however_many_events(
 ):
     busy_cs101(events)
     client.force_login(carol)
-    # session, user, membership, count, page, read cursor, header aggregate, header membership
+    # session, user, membership (shared by page and header), count, page, read cursor,
+    # header: capped unread count, newest id
     with django_assert_num_queries(8):
         response = client.get(reverse("notifications:list"))
     assert response.status_code == 200
@@ -84,3 +85,16 @@ def test_marking_read_tells_every_open_socket_of_the_user(daphne, client, carol,
     other.until_heartbeat()
     assert all(m["type"] == "heartbeat" for m in other.messages)
     other.close()
+
+
+@pytest.mark.django_db
+def test_the_badge_counts_up_to_a_hundred_then_says_99_plus(client, carol, carol_in_cs101, cs101):
+    Event.objects.bulk_create(
+        Event(kind="new_resource", topic="course:CS101", course=cs101, payload={"title": f"R{n}"}) for n in range(150)
+    )
+    client.force_login(carol)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert 'data-unread="100">99+</span>' in html
+    ReadCursor.objects.create(user=carol, last_read_id=newest_id() - 7)
+    html = client.get(reverse("notifications:list")).content.decode()
+    assert 'data-unread="7">7</span>' in html

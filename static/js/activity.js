@@ -33,7 +33,7 @@ function setUnread(count) {
   unread = Math.max(0, count);
   if (!badge) return;
   badge.dataset.unread = String(unread);
-  badge.textContent = String(unread);
+  badge.textContent = unread > 99 ? "99+" : String(unread); // the server counts up to 100
 }
 
 function insert(feed, html, id) {
