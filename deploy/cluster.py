@@ -167,13 +167,21 @@ def main() -> None:
         extra_env={"DEBUG": "0", "SECRET_KEY": secret, "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
                    "SECURE_HSTS_SECONDS": "0", "ACTIVITY_HEARTBEAT_SECONDS": "25"},
     )  # fmt: skip
+
+    # Ctrl-C, or a supervisor's SIGTERM: stop everything started here (a background job may have
+    # inherited SIGINT as ignored, so both are installed explicitly).
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         cluster.start()
         cluster.manage("seed_demo", "--once")
         print(f"\nCluster up: {cluster.url}  (nginx -> daphne on ports {[s.port for s in cluster.daphnes]})")
         print(f"Redis: {cluster.redis_url}   database: {database_url}")
         print(f"Health: {cluster.url}/healthz   logs: {cluster.prefix}/ and .run/daphne-<port>.log")
-        print("Ctrl-C stops everything.")
+        print("Ctrl-C stops everything.", flush=True)
         while all(s.process and s.process.poll() is None for s in cluster.daphnes):
             time.sleep(1)
         print("A daphne process exited; stopping the cluster.")
