@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, QuerySet
 
-from courses.models import Course
+from courses.models import Course, Subscription
 
 from . import topics
 from .models import Event, ReadCursor
@@ -52,7 +52,10 @@ def membership_for(user) -> Membership:
 
     Instructors are `is_staff` too (to reach the admin), but the staff topic carries other people's
     registrations, so it is for site administrators only."""
-    codes = Course.objects.filter(Q(subscriptions__student=user) | Q(instructor=user)).values_list("code", flat=True)
+    # IN (subquery) rather than an OR across a join: the join made PostgreSQL read every
+    # subscription of every course (10 ms at 30,000 subscriptions; now an index lookup).
+    mine = Subscription.objects.filter(student=user).values("course_id")
+    codes = Course.objects.filter(Q(pk__in=mine) | Q(instructor=user)).values_list("code", flat=True)
     return Membership(
         user_id=user.pk,
         is_staff=user.is_active and user.is_staff and user.is_site_admin,
