@@ -59,3 +59,9 @@ def test_a_database_that_does_not_answer_is_503(client, monkeypatch):
 def test_only_safe_methods(client):
     assert client.post("/healthz").status_code == 405
     assert client.head("/healthz").status_code == 200
+
+
+def test_a_plain_http_probe_is_answered_even_where_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/courses/").status_code == 301  # everything else still goes to HTTPS

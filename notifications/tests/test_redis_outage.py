@@ -39,7 +39,7 @@ def test_an_outage_fails_no_request_and_loses_no_event(own_redis, alice, carol_i
         own_redis.stop()
         statuses += [admin.add_resource(cs101, f"during-{n}") for n in range(3)]
         own_redis.start()  # same port: the processes find it again by themselves
-        eventually(lambda: "Publishing to the channel layer works again" in server.log(), timeout=10)
+        eventually(lambda: "Publishing to the channel layer works again" in server.log(), timeout=30)
         statuses += [admin.add_resource(cs101, f"after-{n}") for n in range(2)]
         assert statuses == [302] * 7
 
