@@ -48,6 +48,14 @@ def serialized_contents_for_every_context(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """The cache outlives a test (throttle counts live there): each test starts from nothing."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores (the
     default costs ~1.5 s per user). It is PBKDF2 with few iterations: the count is stored in each

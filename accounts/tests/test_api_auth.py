@@ -6,7 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from courses.api.testing import client_for, error_of, forget_throttles
+from courses.api.testing import client_for, error_of
 from notifications.models import Event
 
 REGISTER = "/api/v1/auth/register"
@@ -14,11 +14,6 @@ TOKEN = "/api/v1/auth/token"
 GOOD = {"username": "erin", "email": "erin@example.edu", "password": "a-long-passphrase-42"}
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 def test_register_creates_a_student_with_a_working_token():

@@ -311,17 +311,7 @@ class SubmissionAdmin(InstructorScopedAdmin):
         "graded_at",
         "graded_by",
     ]
-    readonly_fields = [
-        "student_name",
-        "assignment",
-        "submitted_at",
-        "revision",
-        "is_late",
-        "text",
-        "file_link",
-        "graded_at",
-        "graded_by",
-    ]
+    readonly_fields = [name for name in fields if name not in {"points", "feedback"}]  # the grade is all they set
 
     @admin.display(description="student", ordering="student__last_name")
     def student_name(self, obj):

@@ -1,6 +1,5 @@
-"""Helpers for the API's tests: a client holding a real token, and a clean throttle history."""
+"""Helpers for the API's tests: a client holding a real token, and the shape of an error."""
 
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -12,11 +11,6 @@ def client_for(user=None) -> APIClient:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
-
-
-def forget_throttles() -> None:
-    """Throttle counts live in the cache, which outlives a test; each test starts from zero."""
-    cache.clear()
 
 
 def error_of(response) -> dict:

@@ -6,16 +6,11 @@ instructor and admins (404 for everyone else), and a resource's content is for m
 import pytest
 from django.core.files.base import ContentFile
 
-from courses.api.testing import client_for, error_of, forget_throttles
+from courses.api.testing import client_for, error_of
 from courses.models import Announcement, Course, Resource
 from courses.services import add_resource, post_announcement
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 from drf_spectacular.validation import validate_schema
 
-from courses.api.testing import client_for, forget_throttles
+from courses.api.testing import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,6 @@ EXPECTED_OPERATIONS = {
     ("/api/v1/courses/{code}/discussions/{id}", "post"),
     ("/api/v1/admin/reports/course-completion", "get"),
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 def served_schema() -> dict:

@@ -4,16 +4,11 @@ rules and the same events as the course page's buttons."""
 import pytest
 from django.urls import reverse
 
-from courses.api.testing import client_for, error_of, forget_throttles
+from courses.api.testing import client_for, error_of
 from courses.models import Subscription
 from notifications.models import Event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 def test_subscribing_answers_201_then_200(dave, cs101):

@@ -7,15 +7,10 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404
 from rest_framework.test import APIRequestFactory
 
-from courses.api.testing import client_for, error_of, forget_throttles
+from courses.api.testing import client_for, error_of
 from lms_site.api_errors import api_exception_handler
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 @pytest.mark.parametrize(

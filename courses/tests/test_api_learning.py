@@ -7,17 +7,12 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 
-from courses.api.testing import client_for, error_of, forget_throttles
+from courses.api.testing import client_for, error_of
 from courses.models import CourseCompletion, Lesson, LessonProgress, Subscription, Thread
 from courses.tests import learning_world as w
 from notifications.models import Event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 @pytest.fixture

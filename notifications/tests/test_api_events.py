@@ -2,17 +2,12 @@
 
 import pytest
 
-from courses.api.testing import client_for, error_of, forget_throttles
+from courses.api.testing import client_for, error_of
 from courses.services import add_resource, post_announcement
 from notifications.models import Event
 from notifications.rendering import event_message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    forget_throttles()
 
 
 @pytest.fixture
