@@ -211,6 +211,18 @@ def login_page(browser, server, user, password=None):
     return page
 
 
+def admin_login_page(browser, server, user, password=None):
+    """A browser context logged into the admin as `user` through its log-in form."""
+    context = browser.new_context(base_url=server.url)
+    page = context.new_page()
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password or "pw-" + user.username * 2)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    return page
+
+
 @pytest.fixture
 def logged_in_page(browser, daphne):
     pages = []

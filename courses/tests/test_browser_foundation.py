@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import login_page
+from conftest import admin_login_page, login_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -24,20 +24,14 @@ def sign_up(browser, daphne, username):
 
 
 def admin_adds_resource(browser, daphne, instructor, course, title):
-    context = browser.new_context(base_url=daphne.url)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", instructor.username)
-    page.fill("#id_password", "pw-" + instructor.username * 2)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    page = admin_login_page(browser, daphne, instructor)
     page.goto("/admin/courses/resource/add/")
     page.select_option("#id_course", label=str(course))
     page.fill("#id_title", title)
     page.fill("#id_body", "Read chapters 1 and 2 before Monday.")
     page.click("input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-    context.close()
+    page.context.close()
 
 
 def test_a_new_student_subscribes_and_sees_what_the_instructor_adds(browser, daphne, alice, cs101):

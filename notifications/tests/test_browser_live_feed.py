@@ -4,38 +4,14 @@ open dashboard shows it without a reload; reading in another tab clears the coun
 import pytest
 from playwright.sync_api import expect
 
+from conftest import admin_login_page, login_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
-def admin_page(browser, daphne, instructor):
-    context = browser.new_context(base_url=daphne.url)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", instructor.username)
-    page.fill("#id_password", "pw-" + instructor.username * 2)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
-@pytest.fixture
-def own_daphne(redis_server):
-    """A daphne started after this test's data: the admin's content-type cache is fresh."""
-    from django.db import connection
-
-    from lms_site.testing import DaphneServer, database_url
-
-    server = DaphneServer(database_url=database_url(connection.settings_dict), redis_url=redis_server.url).start()
-    yield server
-    server.stop()
-
-
 def test_a_resource_added_in_the_admin_appears_live_and_reading_clears_every_tab(
-    browser, own_daphne, alice, carol_in_cs101, cs101
+    browser, daphne, alice, carol_in_cs101, cs101
 ):
-    from conftest import login_page
-
-    daphne = own_daphne
     student = login_page(browser, daphne, carol_in_cs101.student)
     expect(student.locator("#live-status")).to_have_attribute("data-state", "live")
     feed = student.locator("ol[data-feed]")
@@ -44,7 +20,7 @@ def test_a_resource_added_in_the_admin_appears_live_and_reading_clears_every_tab
     before = int(unread.inner_text())
     student.evaluate("() => { window.stillTheSamePage = true; }")  # gone if the page reloads
 
-    instructor = admin_page(browser, daphne, alice)
+    instructor = admin_login_page(browser, daphne, alice)
     instructor.goto("/admin/courses/resource/add/")
     instructor.select_option("#id_course", label=str(cs101))
     instructor.fill("#id_title", "Live lecture notes")
@@ -73,7 +49,6 @@ def test_the_page_shows_reconnecting_and_resumes_from_its_last_id(browser, redis
     is back, and receives what was added meanwhile from its last id."""
     from django.db import connection
 
-    from conftest import login_page
     from courses import services
     from lms_site.testing import DaphneServer, database_url
 
