@@ -3,7 +3,7 @@ the app itself, from drf-spectacular-sidecar: they work offline). Any other path
 answers a JSON 404. (No Redoc page: its template loads fonts from Google.)"""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
 from notifications import api as notifications_api
@@ -18,6 +18,6 @@ urlpatterns = [
     path("", include("courses.api.urls")),
     path("events", notifications_api.EventListView.as_view(), name="events"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^[\s\S]*$", not_found),  # [\s\S], not ".": a path may hold a newline
 ]
