@@ -36,6 +36,12 @@ def outline(request, code):
     return render(request, "courses/learning/outline.html", context)
 
 
+def _member_lesson(request, code, pk):
+    """The course (members only) and one of its lessons this user may see, or 404."""
+    course = selectors.get_member_course(request.user, code)
+    return course, selectors.get_lesson_for_user(request.user, course, pk)
+
+
 def _lesson_page(request, course, lesson, *, submission_form=None, status=200):
     teaches = selectors.teaches(request.user, course)
     outline = selectors.course_outline(request.user, course)
@@ -71,8 +77,7 @@ def _lesson_page(request, course, lesson, *, submission_form=None, status=200):
 
 @login_required
 def lesson(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    item = selectors.get_lesson_for_user(request.user, course, pk)
+    course, item = _member_lesson(request, code, pk)
     if not selectors.teaches(request.user, course):
         services.record_lesson_view(student=request.user, lesson=item)
     return _lesson_page(request, course, item)
@@ -81,8 +86,7 @@ def lesson(request, code, pk):
 @login_required
 @require_POST
 def lesson_complete(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    item = selectors.get_lesson_for_user(request.user, course, pk)
+    course, item = _member_lesson(request, code, pk)
     if not item.completes_by_hand:
         raise Http404("This lesson completes when you submit it.")
     try:
@@ -102,8 +106,7 @@ def lesson_complete(request, code, pk):
 @login_required
 def lesson_media(request, code, pk):
     """The lesson's video, in byte ranges so the browser's player can seek."""
-    course = selectors.get_member_course(request.user, code)
-    item = selectors.get_lesson_for_user(request.user, course, pk)
+    _, item = _member_lesson(request, code, pk)
     if not item.video:
         raise Http404("This lesson has no video file.")
     return ranged_file_response(request, item.video)
@@ -111,8 +114,7 @@ def lesson_media(request, code, pk):
 
 @login_required
 def lesson_file(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    item = selectors.get_lesson_for_user(request.user, course, pk)
+    _, item = _member_lesson(request, code, pk)
     if not item.file:
         raise Http404("This lesson has no file.")
     return ranged_file_response(request, item.file, as_attachment=True)
@@ -124,8 +126,7 @@ def lesson_file(request, code, pk):
 @login_required
 @require_POST
 def quiz_start(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    item = selectors.get_lesson_for_user(request.user, course, pk)
+    course, item = _member_lesson(request, code, pk)
     quiz = get_object_or_404(Quiz, lesson=item)
     try:
         attempt = services.start_attempt(student=request.user, quiz=quiz)
@@ -163,8 +164,7 @@ def attempt(request, code, pk):
 @login_required
 @require_POST
 def assignment_submit(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    item = selectors.get_lesson_for_user(request.user, course, pk)
+    course, item = _member_lesson(request, code, pk)
     if item.kind != Lesson.Kind.ASSIGNMENT or not hasattr(item, "assignment"):
         raise Http404("Not an assignment.")
     form = SubmissionForm(request.POST, request.FILES, assignment=item.assignment)
