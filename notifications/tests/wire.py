@@ -31,7 +31,7 @@ class FeedClient:
         headers = {"Origin": origin or server.url}
         if cookie:
             headers["Cookie"] = f"sessionid={cookie}"
-        self.socket = connect(url, additional_headers=headers, open_timeout=10, max_size=2**22)
+        self.socket = connect(url, additional_headers=headers, open_timeout=10, max_size=2**22, legacy=True)
         self.after = int(after) if str(after).isdigit() else 0
         self.received: list[dict] = []  # every event message, duplicates included
         self.messages: list[dict] = []  # everything else
