@@ -1,0 +1,64 @@
+"""Who may see and change what: the one home of every access rule of the courses app.
+
+Pages, the admin, the API, the file views and the socket's membership (notifications) ask here;
+none of them re-decides. Three definitions underlie everything:
+
+- a **site admin** is an active superuser or an active user with the admin role
+  (`accounts.User.is_site_admin`);
+- a course's **teacher** is its active instructor, or a site admin: sees drafts, edits, grades,
+  moderates;
+- a course's **member** is its teacher, or an active student subscribed to it while it is
+  published: reads its content and receives its events. An unpublished course has no student
+  members, on a page, in the API or on the socket.
+
+Rules that need a course object take one already fetched; the queryset forms (`visible_courses`,
+`member_courses`) are the same rules as SQL, for lists and for the socket.
+"""
+
+from django.db.models import Q, QuerySet
+
+from .models import Course, Subscription
+
+
+def is_active_user(user) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def is_site_admin(user) -> bool:
+    return is_active_user(user) and user.is_site_admin
+
+
+def teaches(user, course: Course) -> bool:
+    """The course's instructor or a site admin."""
+    return is_active_user(user) and (user.is_site_admin or course.instructor_id == user.pk)
+
+
+def is_member(user, course: Course) -> bool:
+    """May this user read the course's content (lessons, files, threads) and receive its events?"""
+    if teaches(user, course):
+        return True
+    return (
+        is_active_user(user)
+        and course.is_published
+        and Subscription.objects.filter(student=user, course=course).exists()
+    )
+
+
+def visible_courses(user) -> QuerySet[Course]:
+    """Courses a user may find at all: published ones, plus their own; site admins see all."""
+    if is_site_admin(user):
+        return Course.objects.all()
+    if is_active_user(user):
+        return Course.objects.filter(Q(is_published=True) | Q(instructor=user))
+    return Course.objects.filter(is_published=True)
+
+
+def member_courses(user) -> QuerySet[Course]:
+    """Courses whose events reach this user: those they teach, and the published ones they are
+    subscribed to. A site admin is not a member of every course: their feed follows what they
+    teach and subscribe to, like anyone's."""
+    if not is_active_user(user):
+        return Course.objects.none()
+    # IN (subquery) rather than an OR across a join: an index lookup (docs/performance.md).
+    mine = Subscription.objects.filter(student=user).values("course_id")
+    return Course.objects.filter(Q(pk__in=mine, is_published=True) | Q(instructor=user))
