@@ -25,7 +25,7 @@ class UserAdmin(DjangoUserAdmin):
 
     @staticmethod
     def _is_site_admin(request) -> bool:
-        return request.user.is_active and request.user.is_staff and request.user.is_site_admin
+        return request.user.is_staff and request.user.is_site_admin
 
     def has_module_permission(self, request):
         return self._is_site_admin(request)

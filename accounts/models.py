@@ -22,7 +22,9 @@ class User(AbstractUser):
 
     @property
     def is_site_admin(self) -> bool:
-        return self.is_superuser or self.role == self.Role.ADMIN
+        """The one definition of a site admin (courses/permissions.py builds on it): an active
+        superuser, or an active user with the admin role."""
+        return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username

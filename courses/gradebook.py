@@ -16,10 +16,8 @@ def gradebook(course: Course) -> tuple[list[str], list[list]]:
     """(header, rows) in six queries however many students and items."""
     lessons = list(Lesson.objects.of_course(course).in_order().select_related("quiz", "assignment"))
     released = [lesson for lesson in lessons if lesson.is_released()]
-    quizzes = [lesson for lesson in lessons if lesson.kind == Lesson.Kind.QUIZ and hasattr(lesson, "quiz")]
-    assignments = [
-        lesson for lesson in lessons if lesson.kind == Lesson.Kind.ASSIGNMENT and hasattr(lesson, "assignment")
-    ]
+    quizzes = [lesson for lesson in lessons if lesson.kind == Lesson.Kind.QUIZ]
+    assignments = [lesson for lesson in lessons if lesson.kind == Lesson.Kind.ASSIGNMENT]
     students = [s.student for s in course.subscriptions.select_related("student").order_by("student__last_name")]
     best: dict[tuple[int, int], Attempt] = {}
     for attempt in Attempt.objects.filter(quiz__lesson__module__course=course, submitted_at__isnull=False):

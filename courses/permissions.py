@@ -62,3 +62,28 @@ def member_courses(user) -> QuerySet[Course]:
     # IN (subquery) rather than an OR across a join: an index lookup (docs/performance.md).
     mine = Subscription.objects.filter(student=user).values("course_id")
     return Course.objects.filter(Q(pk__in=mine, is_published=True) | Q(instructor=user))
+
+
+# How each course-owned model reaches its course: the attribute of its parent, up to the course.
+_PARENT = {
+    "Module": "course",
+    "Resource": "course",
+    "Announcement": "course",
+    "Thread": "course",
+    "Lesson": "module",
+    "Quiz": "lesson",
+    "Assignment": "lesson",
+    "Question": "quiz",
+    "Choice": "question",
+    "Attempt": "quiz",
+    "Submission": "assignment",
+    "Post": "thread",
+}
+
+
+def course_of(obj) -> Course:
+    """The course a row of course content belongs to, whatever its depth (a choice of a question
+    of a quiz of a lesson of a module of a course)."""
+    while not isinstance(obj, Course):
+        obj = getattr(obj, _PARENT[type(obj).__name__])
+    return obj

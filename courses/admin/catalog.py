@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from .. import services
 from ..models import Announcement, Course, Resource, Subscription
-from .scoping import InstructorScopedAdmin, OwnCourseInline, is_site_admin
+from ..permissions import is_site_admin
+from .scoping import InstructorScopedAdmin, OwnCourseInline
 
 
 class ResourceInline(OwnCourseInline, admin.StackedInline):
@@ -55,42 +57,35 @@ class CourseAdmin(InstructorScopedAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["code", "title", "description", "is_published"]
-        return [*fields, "instructor"] if is_site_admin(request) else fields
+        return [*fields, "instructor"] if is_site_admin(request.user) else fields
 
     def get_readonly_fields(self, request, obj=None):
         # The code names the course's topic and group; it stays fixed once created.
         return ["code"] if obj else []
 
-    def save_model(self, request, obj, form, change):
-        if not is_site_admin(request):
-            obj.instructor = request.user
-        super().save_model(request, obj, form, change)
-
-    def save_formset(self, request, form, formset, change):
-        # Inline resources and announcements are written one by one so each one's event fires,
-        # and an announcement made here is signed by whoever made it.
-        for instance in formset.save(commit=False):
-            if isinstance(instance, Announcement) and instance.author_id is None:
-                instance.author = request.user
-            instance.save()
-        for deleted in formset.deleted_objects:
-            deleted.delete()
-        formset.save_m2m()
+    def write(self, request, obj) -> None:
+        # The course itself and its inline resources and announcements.
+        writers = {
+            Course: lambda: services.save_course(course=obj, by=request.user),
+            Resource: lambda: services.save_resource(resource=obj, by=request.user),
+            Announcement: lambda: services.save_announcement(announcement=obj, by=request.user),
+        }
+        writers[type(obj)]()
 
     @admin.action(description="Publish the selected courses")
     def publish(self, request, queryset):
-        # One save per course, not queryset.update(): publishing is an event students are told of.
-        changed = 0
-        for course in queryset.filter(is_published=False):
-            course.is_published = True
-            course.save(update_fields=["is_published"])
-            changed += 1
-        self.message_user(request, f"Published {changed} course(s).", messages.SUCCESS)
+        self._set_published(request, queryset, published=True)
 
     @admin.action(description="Unpublish the selected courses")
     def unpublish(self, request, queryset):
-        changed = queryset.filter(is_published=True).update(is_published=False)
-        self.message_user(request, f"Unpublished {changed} course(s).", messages.SUCCESS)
+        self._set_published(request, queryset, published=False)
+
+    def _set_published(self, request, queryset, *, published: bool) -> None:
+        changed = sum(
+            services.set_published(course=course, published=published, by=request.user) for course in queryset
+        )
+        verb = "Published" if published else "Unpublished"
+        self.message_user(request, f"{verb} {changed} course(s).", messages.SUCCESS)
 
 
 @admin.register(Resource)
@@ -100,6 +95,9 @@ class ResourceAdmin(InstructorScopedAdmin):
     search_fields = ["title", "course__code"]
     list_select_related = ["course"]
     fields = ["course", "title", "file", "url", "body"]
+
+    def write(self, request, obj) -> None:
+        services.save_resource(resource=obj, by=request.user)
 
 
 @admin.register(Announcement)
@@ -111,15 +109,13 @@ class AnnouncementAdmin(InstructorScopedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if not is_site_admin(request):
+        if not is_site_admin(request.user):
             # Only site admins post site-wide announcements.
             form.base_fields["course"].required = True
         return form
 
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.author = request.user
-        super().save_model(request, obj, form, change)
+    def write(self, request, obj) -> None:
+        services.save_announcement(announcement=obj, by=request.user)
 
 
 @admin.register(Subscription)
@@ -144,4 +140,4 @@ class SubscriptionAdmin(InstructorScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return is_site_admin(request) and super().has_delete_permission(request, obj)
+        return is_site_admin(request.user) and super().has_delete_permission(request, obj)

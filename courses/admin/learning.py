@@ -1,17 +1,17 @@
 """The instructors' authoring and grading workspace: modules and lessons, quizzes and questions,
-attempts, assignment submissions, discussions and gradebooks. Every admin is InstructorScopedAdmin:
-an instructor sees and changes only rows of their own courses."""
+attempts, assignment submissions and gradebooks. Every admin is InstructorScopedAdmin: an instructor
+sees and changes only rows of their own courses."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .. import learning_services
+from .. import services
 from ..gradebook import gradebook_filename, write_gradebook_csv
 from ..models import (
     Answer,
@@ -21,17 +21,12 @@ from ..models import (
     Gradebook,
     Lesson,
     Module,
-    Post,
     Question,
     Quiz,
     Submission,
-    Thread,
 )
-from .scoping import InstructorScopedAdmin, OwnCourseInline, is_site_admin
-
-
-def course_code(obj) -> str:
-    return obj.course.code
+from ..permissions import is_site_admin
+from .scoping import InstructorScopedAdmin, OwnCourseInline
 
 
 class LessonInline(OwnCourseInline, admin.TabularInline):
@@ -58,13 +53,6 @@ class ModuleAdmin(InstructorScopedAdmin):
     @admin.display(description="lessons", ordering="lesson_total")
     def lesson_count(self, obj):
         return obj.lesson_total
-
-    def save_formset(self, request, form, formset, change):
-        # One save per lesson, so each lesson's own rules (announcing) and events run.
-        for instance in formset.save(commit=False):
-            instance.save()
-        for deleted in formset.deleted_objects:
-            deleted.delete()
 
 
 class QuizInline(admin.StackedInline):
@@ -110,7 +98,9 @@ class LessonAdmin(InstructorScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "module":
             modules = Module.objects.select_related("course")
-            kwargs["queryset"] = modules if is_site_admin(request) else modules.filter(course__instructor=request.user)
+            kwargs["queryset"] = (
+                modules if is_site_admin(request.user) else modules.filter(course__instructor=request.user)
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_inlines(self, request, obj):
@@ -128,15 +118,6 @@ class LessonAdmin(InstructorScopedAdmin):
             '<a href="{}?preview=1" target="_blank" rel="noopener">See it as a student would</a>',
             obj.get_absolute_url(),
         )
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        lesson = form.instance
-        # A quiz or assignment lesson gets its settings row at once, ready to be filled in.
-        if lesson.kind == Lesson.Kind.QUIZ:
-            Quiz.objects.get_or_create(lesson=lesson)
-        elif lesson.kind == Lesson.Kind.ASSIGNMENT:
-            Assignment.objects.get_or_create(lesson=lesson)
 
 
 class QuestionInline(admin.StackedInline):
@@ -174,15 +155,8 @@ class QuizAdmin(InstructorScopedAdmin):
 class ChoiceFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        question = self.instance
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        correct = sum(1 for f in kept if f.cleaned_data.get("is_correct"))
-        if question.kind == Question.Kind.SINGLE and (len(kept) < 2 or correct != 1):
-            raise ValidationError("A single-choice question needs at least two choices, exactly one correct.")
-        if question.kind == Question.Kind.MULTIPLE and (len(kept) < 2 or correct < 1):
-            raise ValidationError("A multiple-choice question needs at least two choices, one or more correct.")
-        if not question.has_choices and kept:
-            raise ValidationError("Only single- and multiple-choice questions have choices.")
+        self.instance.check_choices([bool(f.cleaned_data.get("is_correct")) for f in kept])
 
 
 class ChoiceInline(admin.TabularInline):
@@ -192,25 +166,10 @@ class ChoiceInline(admin.TabularInline):
     extra = 0
 
 
-class QuestionForm(forms.ModelForm):
-    class Meta:
-        model = Question
-        fields = ["quiz", "position", "kind", "text", "points", "is_true", "accepted_answers", "explanation"]
-
-    def clean(self):
-        data = super().clean()
-        kind = data.get("kind")
-        if kind == Question.Kind.TRUE_FALSE and data.get("is_true") is None:
-            self.add_error("is_true", "Say whether the statement is true.")
-        if kind == Question.Kind.SHORT and not (data.get("accepted_answers") or "").strip():
-            self.add_error("accepted_answers", "Give at least one accepted answer.")
-        return data
-
-
 @admin.register(Question)
 class QuestionAdmin(InstructorScopedAdmin):
     instructor_lookup = "quiz__lesson__module__course__instructor"
-    form = QuestionForm
+    fields = ["quiz", "position", "kind", "text", "points", "is_true", "accepted_answers", "explanation"]
     list_display = ["__str__", "quiz", "kind", "points", "position"]
     list_select_related = ["quiz__lesson"]
     list_filter = ["kind", ("quiz__lesson__module__course", admin.RelatedOnlyFieldListFilter)]
@@ -219,7 +178,7 @@ class QuestionAdmin(InstructorScopedAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "quiz":
             quizzes = Quiz.objects.select_related("lesson")
-            if not is_site_admin(request):
+            if not is_site_admin(request.user):
                 quizzes = quizzes.filter(lesson__module__course__instructor=request.user)
             kwargs["queryset"] = quizzes
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -325,78 +284,8 @@ class SubmissionAdmin(InstructorScopedAdmin):
         url = reverse("courses:submission_file", args=[course.code, obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.file_name)
 
-    def save_model(self, request, obj, form, change):
-        if {"points", "feedback"} & set(form.changed_data) and obj.points is not None:
-            obj.record_grade(points=obj.points, feedback=obj.feedback, grader=request.user)
-        else:
-            obj.save(update_fields=["points", "feedback"])
-
-    def has_add_permission(self, request):
-        return False
-
-
-class ModerationActions:
-    @admin.action(description="Pin the selected threads", permissions=["change"])
-    def pin(self, request, queryset):
-        self._moderate(request, queryset, "pin")
-
-    @admin.action(description="Unpin the selected threads", permissions=["change"])
-    def unpin(self, request, queryset):
-        self._moderate(request, queryset, "unpin")
-
-    @admin.action(description="Lock the selected threads", permissions=["change"])
-    def lock(self, request, queryset):
-        self._moderate(request, queryset, "lock")
-
-    @admin.action(description="Unlock the selected threads", permissions=["change"])
-    def unlock(self, request, queryset):
-        self._moderate(request, queryset, "unlock")
-
-    def _moderate(self, request, queryset, action):
-        threads = list(queryset.select_related("course"))
-        for thread in threads:
-            learning_services.moderate_thread(user=request.user, thread=thread, action=action)
-        self.message_user(request, f"{action.capitalize()}: {len(threads)} thread(s).", messages.SUCCESS)
-
-
-@admin.register(Thread)
-class ThreadAdmin(ModerationActions, InstructorScopedAdmin):
-    list_display = ["title", "course", "author", "is_pinned", "is_locked", "post_count", "last_activity_at"]
-    list_filter = [("course", admin.RelatedOnlyFieldListFilter), "is_pinned", "is_locked"]
-    search_fields = ["title"]
-    list_select_related = ["course", "author"]
-    fields = ["title", "course", "lesson", "author", "is_pinned", "is_locked", "created_at"]
-    readonly_fields = ["course", "lesson", "author", "created_at"]
-    actions = ["pin", "unpin", "lock", "unlock"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(post_total=Count("posts"))
-
-    @admin.display(description="posts", ordering="post_total")
-    def post_count(self, obj):
-        return obj.post_total
-
-    def has_add_permission(self, request):
-        return False
-
-
-@admin.register(Post)
-class PostAdmin(InstructorScopedAdmin):
-    instructor_lookup = "thread__course__instructor"
-    list_display = ["__str__", "thread", "author", "created_at", "is_removed"]
-    list_filter = [("thread__course", admin.RelatedOnlyFieldListFilter), "is_removed"]
-    search_fields = ["body", "thread__title"]
-    list_select_related = ["thread", "author"]
-    fields = ["thread", "parent", "author", "body", "created_at", "edited_at", "is_removed"]
-    readonly_fields = fields
-    actions = ["remove"]
-
-    @admin.action(description="Remove the selected posts (replies stay)", permissions=["change"])
-    def remove(self, request, queryset):
-        posts = list(queryset.select_related("thread__course"))
-        for post in posts:
-            learning_services.remove_post(user=request.user, post=post)
-        self.message_user(request, f"Removed {len(posts)} post(s).", messages.SUCCESS)
+    def write(self, request, obj) -> None:
+        services.grade_submission(submission=obj, points=obj.points, feedback=obj.feedback, by=request.user)
 
     def has_add_permission(self, request):
         return False

@@ -1,13 +1,13 @@
-"""One rule for every course-owned admin: an instructor sees and changes only rows of their own
-courses. The rule lives here once; each ModelAdmin says how its rows reach a course."""
+"""Two rules for every course-owned admin. An instructor sees and changes only rows of their own
+courses: the rule lives here once, and each ModelAdmin says how its rows reach a course. And every
+write goes through a service (courses/services/): the admin's own saves, its inlines' rows and its
+actions alike, so the admin takes the same door as the pages, the API and the commands."""
 
 from django.contrib import admin
 
+from .. import services
 from ..models import Course
-
-
-def is_site_admin(request) -> bool:
-    return request.user.is_active and request.user.is_site_admin
+from ..permissions import is_site_admin
 
 
 class InstructorScopedAdmin(admin.ModelAdmin):
@@ -16,12 +16,12 @@ class InstructorScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_site_admin(request):
+        if is_site_admin(request.user):
             return queryset
         return queryset.filter(**{self.instructor_lookup: request.user})
 
     def owns(self, request, obj) -> bool:
-        if obj is None or is_site_admin(request):
+        if obj is None or is_site_admin(request.user):
             return True
         return self.get_queryset(request).filter(pk=obj.pk).exists()
 
@@ -34,8 +34,24 @@ class InstructorScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.owns(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        self.write(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        # One service call per inline row, so each row's rules and events run.
+        for instance in formset.save(commit=False):
+            self.write(request, instance)
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
+
+    def write(self, request, obj) -> None:
+        """Save a row of this admin or of one of its inlines through its service. Course content
+        (modules, lessons, quizzes, questions, choices, assignments) by default."""
+        services.save_content(obj=obj, by=request.user)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "course" and not is_site_admin(request):
+        if db_field.name == "course" and not is_site_admin(request.user):
             kwargs["queryset"] = Course.objects.taught_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

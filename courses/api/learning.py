@@ -1,14 +1,15 @@
-"""Learning endpoints: lessons and their files, progress, discussions and the completion report.
-Membership comes first (get_member_course: a 404 for non-members, as on the pages), then the
-learning selectors and services decide the rest."""
+"""Learning endpoints: lessons and their files, progress, and the completion report, with their shapes.
+Membership comes first (get_member_course: a 404 for non-members, as on the pages), then the learning
+selectors and services decide the rest."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,37 +17,126 @@ from rest_framework.views import APIView
 from accounts.models import User
 from lms_site.api_errors import Conflict
 
-from .. import learning_services, selectors
-from ..forms import ThreadForm
-from ..models import CourseCompletion, Lesson, Thread
-from ..ranged import ranged_file_response
-from .pagination import Pages
-from .renderers import CSVRenderer
-from .serializers import (
-    CompletionRowSerializer,
-    LessonSerializer,
-    ProgressInputSerializer,
-    ProgressSerializer,
-    ReplyInputSerializer,
-    StudentProgressSerializer,
-    ThreadDetailSerializer,
-    ThreadInputSerializer,
-    ThreadSerializer,
+from .. import permissions, selectors, services
+from ..models import (
+    Course,
+    CourseCompletion,
+    Lesson,
+    LessonProgress,
+    Module,
 )
+from ..ranged import ranged_file_response
+from .renderers import CSVRenderer
+from .shared import NULLABLE_URI, PersonSerializer, absolute
 
 
-class PostingTooFast(exceptions.APIException):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_detail = "You are posting too quickly."
-    default_code = "rate_limited"
+class ModuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Module
+        fields = ("id", "title", "position")
+        read_only_fields = fields
 
 
-def _posting(call, **kwargs):
-    """Run a discussion service; its refusals become API errors (429 for the post rate)."""
-    try:
-        return call(**kwargs)
-    except learning_services.RateLimited as too_fast:
-        raise PostingTooFast(" ".join(too_fast.messages)) from too_fast
+class LessonSerializer(serializers.ModelSerializer):
+    """A lesson the caller may see (members only: drafts and unreleased lessons for teachers only),
+    with the addresses of its content."""
+
+    module = ModuleSerializer(read_only=True)
+    kind = serializers.ChoiceField(choices=Lesson.Kind.choices, read_only=True)
+    completed = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField(help_text="The video file, in byte ranges.")
+    embed_url = serializers.SerializerMethodField(help_text="A YouTube or Vimeo player address.")
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Lesson
+        fields = (
+            "id",
+            "title",
+            "kind",
+            "module",
+            "position",
+            "is_published",
+            "release_at",
+            "body",
+            "completed",
+            "page_url",
+            "video_url",
+            "embed_url",
+            "file_url",
+        )
+        read_only_fields = fields
+
+    def _api_url(self, lesson: Lesson, name: str) -> str:
+        path = reverse(f"api:{name}", args=[self.context["course"].code, lesson.pk])
+        return absolute(self.context.get("request"), path)
+
+    def get_completed(self, lesson: Lesson) -> bool:
+        return lesson.pk in self.context["completed_ids"]
+
+    @extend_schema_field({"type": "string", "format": "uri"})
+    def get_page_url(self, lesson: Lesson) -> str:
+        path = reverse("courses:lesson", args=[self.context["course"].code, lesson.pk])
+        return absolute(self.context.get("request"), path)
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_video_url(self, lesson: Lesson) -> str | None:
+        return self._api_url(lesson, "lesson-video") if lesson.video else None
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_embed_url(self, lesson: Lesson) -> str | None:
+        return lesson.embed_src
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_file_url(self, lesson: Lesson) -> str | None:
+        return self._api_url(lesson, "lesson-file") if lesson.file else None
+
+
+class ProgressInputSerializer(serializers.Serializer):
+    completed = serializers.BooleanField(
+        required=False, default=True, help_text="true: the lesson is done (the default); false: just viewed."
+    )
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    lesson = serializers.IntegerField(source="lesson_id", read_only=True)
+    course_completed = serializers.BooleanField(read_only=True, help_text="Has the caller completed the course?")
+
+    class Meta:
+        model = LessonProgress
+        fields = ("lesson", "first_viewed_at", "last_viewed_at", "completed_at", "course_completed")
+        read_only_fields = fields
+
+
+class CourseProgressSerializer(serializers.Serializer):
+    course = serializers.CharField(source="course.code")
+    title = serializers.CharField(source="course.title")
+    total = serializers.IntegerField(help_text="Released lessons.")
+    done = serializers.IntegerField(help_text="Of those, completed.")
+    percent = serializers.IntegerField()
+    completed_at = serializers.DateTimeField(allow_null=True, help_text="When the course was completed.")
+
+
+class StudentProgressSerializer(serializers.Serializer):
+    user = PersonSerializer()
+    courses = CourseProgressSerializer(many=True)
+
+
+class CompletionRowSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="code", read_only=True)
+    instructor = serializers.CharField(source="instructor.username", read_only=True)
+    subscribers = serializers.IntegerField(read_only=True)
+    completed = serializers.IntegerField(read_only=True)
+    completion_rate = serializers.SerializerMethodField(help_text="completed / subscribers, 0 to 1.")
+
+    class Meta:
+        model = Course
+        fields = ("course", "title", "instructor", "is_published", "subscribers", "completed", "completion_rate")
+        read_only_fields = fields
+
+    def get_completion_rate(self, course: Course) -> float:
+        return round(course.completed / course.subscribers, 4) if course.subscribers else 0.0
 
 
 # Lessons
@@ -110,14 +200,14 @@ class ProgressView(APIView):
         found = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
         course = selectors.get_member_course(request.user, found.module.course.code)
         lesson = selectors.get_lesson_for_user(request.user, course, found.pk)
-        if selectors.teaches(request.user, course):
-            raise PermissionDenied("Only subscribed students track their progress.")
-        if data.validated_data["completed"] and not lesson.completes_by_hand:
-            raise Conflict("This lesson completes when you submit it.")
-        progress = learning_services.record_lesson_view(student=request.user, lesson=lesson)
-        if data.validated_data["completed"]:
-            learning_services.complete_lesson(student=request.user, lesson=lesson)
-            progress.refresh_from_db()
+        with transaction.atomic():
+            progress = services.record_lesson_view(student=request.user, lesson=lesson)
+            if data.validated_data["completed"]:
+                try:
+                    services.complete_lesson(student=request.user, lesson=lesson)
+                except services.CompletesOnSubmission as error:
+                    raise Conflict(" ".join(error.messages)) from error
+                progress.refresh_from_db()
         progress.course_completed = CourseCompletion.objects.filter(student=request.user, course=course).exists()
         return Response(ProgressSerializer(progress).data)
 
@@ -136,81 +226,6 @@ class StudentProgressView(APIView):
         return Response(StudentProgressSerializer({"user": student, "courses": courses}).data)
 
 
-# Discussions
-
-
-@extend_schema(tags=["discussions"])
-class ThreadListView(generics.ListAPIView):
-    """The course's threads, pinned first, then by latest activity; start one with POST."""
-
-    serializer_class = ThreadSerializer
-    pagination_class = Pages
-
-    def get_queryset(self):
-        self.course = selectors.get_member_course(self.request.user, self.kwargs["code"])
-        # Explicit: Meta.ordering is dropped from a query with GROUP BY (the post count).
-        return selectors.course_threads(self.course).order_by(*Thread._meta.ordering)
-
-    @extend_schema(request=ThreadInputSerializer, responses={201: ThreadDetailSerializer})
-    def post(self, request, code):
-        course = selectors.get_member_course(request.user, code)
-        data = ThreadInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        form = ThreadForm(data=data.validated_data, lessons=selectors.visible_lessons(request.user, course))
-        if not form.is_valid():
-            raise DjangoValidationError(form.errors.as_data())
-        thread = _posting(
-            learning_services.start_thread,
-            author=request.user,
-            course=course,
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            lesson=form.cleaned_data["lesson"],
-        )
-        return Response(_thread_detail(course, thread.pk), status=status.HTTP_201_CREATED)
-
-
-def _thread_detail(course, pk: int) -> dict:
-    thread = selectors.course_threads(course).get(pk=pk)
-    posts, stack = [], list(reversed(selectors.thread_posts(thread)))
-    while stack:  # the tree, depth first: each reply right after the post it answers
-        post = stack.pop()
-        posts.append(post)
-        stack.extend(reversed(post.children))
-    thread.posts_in_order = posts
-    return ThreadDetailSerializer(thread).data
-
-
-@extend_schema(tags=["discussions"])
-class ThreadDetailView(APIView):
-    """A thread with its posts; reply with POST."""
-
-    @extend_schema(responses=ThreadDetailSerializer)
-    def get(self, request, code, pk):
-        course = selectors.get_member_course(request.user, code)
-        thread = selectors.get_thread(course, pk)
-        return Response(_thread_detail(course, thread.pk))
-
-    @extend_schema(
-        operation_id="courses_discussions_reply", request=ReplyInputSerializer, responses={201: ThreadDetailSerializer}
-    )
-    def post(self, request, code, pk):
-        course = selectors.get_member_course(request.user, code)
-        thread = selectors.get_thread(course, pk)
-        data = ReplyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        parent = None
-        if data.validated_data["parent"] is not None:
-            try:
-                parent = selectors.get_post(thread, data.validated_data["parent"])
-            except Http404 as missing:
-                raise exceptions.ValidationError({"parent": ["Not a post of this thread."]}) from missing
-        _posting(
-            learning_services.reply, author=request.user, thread=thread, body=data.validated_data["body"], parent=parent
-        )
-        return Response(_thread_detail(course, thread.pk), status=status.HTTP_201_CREATED)
-
-
 # Reports
 
 
@@ -226,7 +241,7 @@ class CompletionReportView(APIView):
         responses={(200, "application/json"): CompletionRowSerializer(many=True), (200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request):
-        if not (request.user.is_site_admin or request.user.is_instructor):
+        if not (permissions.is_site_admin(request.user) or request.user.is_instructor):
             raise PermissionDenied("Reports are for instructors and administrators.")
         rows = CompletionRowSerializer(selectors.completion_report(request.user), many=True).data
         response = Response(rows)

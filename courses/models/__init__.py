@@ -1,7 +1,6 @@
-"""The courses app's models, one module per area: the catalog (courses, resources, announcements,
-subscriptions), and the learning parts added beside it."""
+"""The courses app's models, one module per feature: the catalog (courses, resources, announcements,
+subscriptions), learning (modules, lessons, progress, quizzes, assignments) and discussions."""
 
-from .assignments import Assignment, Submission
 from .catalog import (
     Announcement,
     Course,
@@ -10,9 +9,22 @@ from .catalog import (
     course_code_validator,
     validate_upload_size,
 )
-from .content import CourseCompletion, Lesson, LessonProgress, Module, embed_src
 from .discussions import Post, Thread
-from .quizzes import Answer, Attempt, Choice, Gradebook, Question, Quiz
+from .learning import (
+    Answer,
+    Assignment,
+    Attempt,
+    Choice,
+    CourseCompletion,
+    Gradebook,
+    Lesson,
+    LessonProgress,
+    Module,
+    Question,
+    Quiz,
+    Submission,
+    embed_src,
+)
 
 __all__ = [
     "Announcement",

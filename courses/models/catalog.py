@@ -25,14 +25,6 @@ class CourseQuerySet(models.QuerySet):
     def taught_by(self, user):
         return self.filter(instructor=user)
 
-    def visible_to(self, user):
-        """Courses a user may find: published ones, plus their own; admins see all."""
-        if user.is_authenticated and user.is_site_admin:
-            return self
-        if user.is_authenticated:
-            return self.filter(models.Q(is_published=True) | models.Q(instructor=user))
-        return self.published()
-
 
 class Course(models.Model):
     code = models.CharField(max_length=20, unique=True, validators=[course_code_validator])
@@ -68,14 +60,6 @@ class Course(models.Model):
     @property
     def was_just_published(self) -> bool:
         return self.is_published and not getattr(self, "_published_in_db", False)
-
-    def is_member(self, user) -> bool:
-        """May this user read the course's content (files, lessons, threads)?"""
-        if not user.is_authenticated:
-            return False
-        if user.is_site_admin or self.instructor_id == user.pk:
-            return True
-        return self.subscriptions.filter(student=user).exists()
 
 
 class Resource(models.Model):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .catalog import Course
-from .content import Lesson
+from .learning import Lesson
 
 #: How long an author may edit their post.
 EDIT_WINDOW = timedelta(minutes=15)

@@ -16,8 +16,8 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from courses.learning_services import start_thread
 from courses.models import Announcement, Resource
+from courses.services import start_thread
 from courses.tests import learning_world as w
 from lms_site.testing import DaphneServer, database_url
 

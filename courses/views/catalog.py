@@ -6,8 +6,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import selectors, services
-from ..forms import CatalogSearchForm
+from .. import permissions, selectors, services
+from ..forms.catalog import CatalogSearchForm
 
 CATALOG_PAGE_SIZE = 12
 
@@ -19,13 +19,15 @@ def home(request):
 def catalog(request):
     form = CatalogSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    page = Paginator(selectors.catalog(request.user, query), CATALOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.catalog_courses(request.user, query), CATALOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     subscribed_ids = (
         set(request.user.subscriptions.values_list("course_id", flat=True)) if request.user.is_authenticated else set()
     )
     return render(
         request,
-        "courses/catalog.html",
+        "courses/catalog/catalog.html",
         {"form": form, "query": query, "page_obj": page, "subscribed_ids": subscribed_ids},
     )
 
@@ -37,7 +39,7 @@ def course_detail(request, code):
     subscription = selectors.subscription_for(request.user, course)
     if subscription:
         services.mark_course_viewed(user=request.user, course=course)
-    is_member = subscription is not None or course.is_member(request.user)
+    is_member = subscription is not None or permissions.is_member(request.user, course)
     context = {
         "course": course,
         "subscription": subscription,
@@ -45,7 +47,7 @@ def course_detail(request, code):
         "resources": selectors.course_resources(course),
         "announcements": selectors.course_announcements(course),
     }
-    return render(request, "courses/course_detail.html", context)
+    return render(request, "courses/catalog/course_detail.html", context)
 
 
 @login_required
@@ -84,7 +86,7 @@ def resource(request, code, pk):
         return FileResponse(handle, filename=item.file.name.rsplit("/", 1)[-1])
     if item.url:
         return redirect(item.url)
-    return render(request, "courses/resource_detail.html", {"course": course, "resource": item})
+    return render(request, "courses/catalog/resource_detail.html", {"course": course, "resource": item})
 
 
 @login_required
@@ -94,4 +96,4 @@ def dashboard(request):
         "taught": selectors.taught_courses(request.user) if request.user.is_instructor else [],
         "site_announcements": selectors.site_announcements(),
     }
-    return render(request, "courses/dashboard.html", context)
+    return render(request, "courses/catalog/dashboard.html", context)

@@ -1,7 +1,9 @@
-"""Learning pages: the course outline, lessons and their files, quizzes, assignments, discussions.
+"""Learning pages: the course outline, lessons and their files, quizzes, assignments, grades.
 
 Each view fetches through selectors (membership first: a non-member gets a 404 for every page of a
 course), calls a learning service, and renders or redirects."""
+
+from contextlib import suppress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,15 +12,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import learning_services as services
-from .. import selectors
-from ..forms import PostEditForm, QuizForm, ReplyForm, SubmissionForm, ThreadForm
+from .. import permissions, selectors, services
+from ..forms.learning import QuizForm, SubmissionForm
 from ..models import Lesson, Quiz
 from ..ranged import ranged_file_response
-
-
-def _errors(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _wants_json(request) -> bool:
@@ -31,7 +28,7 @@ def outline(request, code):
     context = {
         "course": course,
         "outline": selectors.course_outline(request.user, course),
-        "teaches": selectors.teaches(request.user, course),
+        "teaches": permissions.teaches(request.user, course),
     }
     return render(request, "courses/learning/outline.html", context)
 
@@ -43,7 +40,7 @@ def _member_lesson(request, code, pk):
 
 
 def _lesson_page(request, course, lesson, *, submission_form=None, status=200):
-    teaches = selectors.teaches(request.user, course)
+    teaches = permissions.teaches(request.user, course)
     outline = selectors.course_outline(request.user, course)
     previous, following = outline.neighbours(lesson)
     context = {
@@ -57,14 +54,14 @@ def _lesson_page(request, course, lesson, *, submission_form=None, status=200):
         "next": following,
         "threads": selectors.course_threads(course, lesson)[:5],
     }
-    if lesson.kind == Lesson.Kind.QUIZ and hasattr(lesson, "quiz"):
+    if lesson.kind == Lesson.Kind.QUIZ:
         quiz = lesson.quiz
         attempts = [] if teaches else selectors.student_attempts(request.user, quiz)
         context |= {"quiz": quiz, "attempts": attempts, "open_attempt": next((a for a in attempts if a.is_open), None)}
         if teaches:
             questions = selectors.quiz_questions(quiz)
             context |= {"preview_form": QuizForm(questions=questions), "questions": questions}
-    if lesson.kind == Lesson.Kind.ASSIGNMENT and hasattr(lesson, "assignment"):
+    if lesson.kind == Lesson.Kind.ASSIGNMENT:
         assignment = lesson.assignment
         submission = None if teaches else selectors.own_submission(request.user, assignment)
         context |= {
@@ -78,7 +75,7 @@ def _lesson_page(request, course, lesson, *, submission_form=None, status=200):
 @login_required
 def lesson(request, code, pk):
     course, item = _member_lesson(request, code, pk)
-    if not selectors.teaches(request.user, course):
+    with suppress(PermissionDenied):  # the course's teachers read without tracking progress
         services.record_lesson_view(student=request.user, lesson=item)
     return _lesson_page(request, course, item)
 
@@ -87,10 +84,10 @@ def lesson(request, code, pk):
 @require_POST
 def lesson_complete(request, code, pk):
     course, item = _member_lesson(request, code, pk)
-    if not item.completes_by_hand:
-        raise Http404("This lesson completes when you submit it.")
     try:
         services.complete_lesson(student=request.user, lesson=item)
+    except services.CompletesOnSubmission as error:
+        raise Http404(" ".join(error.messages)) from error
     except PermissionDenied:
         if _wants_json(request):
             return JsonResponse({"completed": False, "error": "Only students track progress."}, status=403)
@@ -134,7 +131,7 @@ def quiz_start(request, code, pk):
         messages.info(request, "Only subscribed students take quizzes; use the preview to see the questions.")
         return redirect(item)
     except ValidationError as error:
-        messages.error(request, _errors(error))
+        messages.error(request, " ".join(error.messages))
         return redirect(item)
     return redirect("courses:attempt", code=course.code, pk=attempt.pk)
 
@@ -165,7 +162,7 @@ def attempt(request, code, pk):
 @require_POST
 def assignment_submit(request, code, pk):
     course, item = _member_lesson(request, code, pk)
-    if item.kind != Lesson.Kind.ASSIGNMENT or not hasattr(item, "assignment"):
+    if item.kind != Lesson.Kind.ASSIGNMENT:
         raise Http404("Not an assignment.")
     form = SubmissionForm(request.POST, request.FILES, assignment=item.assignment)
     if form.is_valid():
@@ -201,118 +198,6 @@ def submission_file(request, code, pk):
 @login_required
 def grades(request, code):
     course = selectors.get_member_course(request.user, code)
-    context = {"course": course, "teaches": selectors.teaches(request.user, course)}
+    context = {"course": course, "teaches": permissions.teaches(request.user, course)}
     context |= selectors.my_grades(request.user, course)
     return render(request, "courses/learning/grades.html", context)
-
-
-# Discussions
-
-
-@login_required
-def threads(request, code):
-    course = selectors.get_member_course(request.user, code)
-    lessons = selectors.visible_lessons(request.user, course).in_order()
-    form = ThreadForm(request.POST or None, lessons=lessons, initial={"lesson": request.GET.get("lesson")})
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.start_thread(
-                author=request.user,
-                course=course,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                lesson=form.cleaned_data["lesson"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-            status = 429 if isinstance(error, services.RateLimited) else 400
-        else:
-            return redirect(thread)
-    elif request.method == "POST":
-        status = 400
-    context = {"course": course, "threads": selectors.course_threads(course), "form": form}
-    return render(request, "courses/learning/threads.html", context, status=status)
-
-
-@login_required
-def thread(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    current = selectors.get_thread(course, pk)
-    form = ReplyForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        parent_id = form.cleaned_data["parent"]
-        parent = selectors.get_post(current, parent_id) if parent_id else None
-        try:
-            post = services.reply(author=request.user, thread=current, body=form.cleaned_data["body"], parent=parent)
-        except ValidationError as error:
-            form.add_error(None, error)
-            status = 429 if isinstance(error, services.RateLimited) else 400
-        else:
-            return redirect(post.get_absolute_url())
-    elif request.method == "POST":
-        status = 400
-    context = {
-        "course": course,
-        "thread": current,
-        "posts": selectors.thread_posts(current),
-        "form": form,
-        "teaches": selectors.teaches(request.user, course),
-    }
-    return render(request, "courses/learning/thread.html", context, status=status)
-
-
-@login_required
-def post_fragment(request, code, thread_pk, pk):
-    """One post as the thread page renders it, for the page's script to insert a live reply."""
-    course = selectors.get_member_course(request.user, code)
-    post = selectors.get_post(selectors.get_thread(course, thread_pk), pk)
-    post.children = []
-    teaches = selectors.teaches(request.user, course)
-    context = {"course": course, "post": post, "thread": post.thread, "teaches": teaches}
-    return render(request, "courses/learning/_post.html", context)
-
-
-@login_required
-def post_edit(request, code, thread_pk, pk):
-    course = selectors.get_member_course(request.user, code)
-    post = selectors.get_post(selectors.get_thread(course, thread_pk), pk)
-    if not post.can_edit(request.user):
-        raise PermissionDenied("Posts can be edited by their author for 15 minutes.")
-    form = PostEditForm(request.POST or None, initial={"body": post.body})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.edit_post(user=request.user, post=post, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, "Your post is updated.")
-            return redirect(post.get_absolute_url())
-    return render(request, "courses/learning/post_edit.html", {"course": course, "post": post, "form": form})
-
-
-@login_required
-@require_POST
-def thread_moderate(request, code, pk):
-    course = selectors.get_member_course(request.user, code)
-    current = selectors.get_thread(course, pk)
-    action = request.POST.get("action", "")
-    try:
-        services.moderate_thread(user=request.user, thread=current, action=action)
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    if action == "delete":
-        messages.success(request, f"The thread “{current.title}” is deleted.")
-        return redirect("courses:threads", code=course.code)
-    return redirect(current)
-
-
-@login_required
-@require_POST
-def post_remove(request, code, thread_pk, pk):
-    course = selectors.get_member_course(request.user, code)
-    post = selectors.get_post(selectors.get_thread(course, thread_pk), pk)
-    services.remove_post(user=request.user, post=post)
-    messages.success(request, "The post is removed.")
-    return redirect(post.thread)

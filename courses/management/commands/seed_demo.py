@@ -1,7 +1,7 @@
 """Build a usable demo, or benchmark-sized data, quickly and idempotently.
 
-The named demo accounts and courses are created once and kept, through ordinary saves, so their
-events are in the feed. The generated students, courses and resources are topped up to the requested
+The named demo accounts and courses are created once and kept, through the services the site uses,
+so their events are in the feed. The generated students, courses and resources are topped up to the requested
 sizes with bulk inserts (no per-row save, so no signal fires: seeded bulk is not news).
 """
 
@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import ensure_instructors_group, make_instructor
-from courses import learning_services
-from courses.models import Announcement, Choice, Course, Lesson, Module, Question, Quiz, Resource, Subscription
+from courses import services
+from courses.models import Announcement, Choice, Course, Lesson, Module, Question, Resource, Subscription
 
 User = get_user_model()
 
@@ -121,77 +121,91 @@ class Command(BaseCommand):
         return people
 
     def demo_courses(self, people) -> list[Course]:
+        """The demo's courses and what is in them, made through the services the site uses, so the
+        demo's feeds hold the events a real term would."""
         courses = []
         for code, title, teacher, description in DEMO_COURSES:
-            course, created = Course.objects.get_or_create(
-                code=code,
-                defaults={
-                    "title": title,
-                    "description": description,
-                    "instructor": people[teacher],
-                    "is_published": True,
-                },
-            )
-            if created:
+            course = Course.objects.filter(code=code).first()
+            if course is None:
+                instructor = people[teacher]
+                course = Course(code=code, title=title, description=description, instructor=instructor)
+                services.save_course(course=course, by=instructor)
+                services.set_published(course=course, published=True, by=instructor)
                 for title_, kind, content in DEMO_RESOURCES:
-                    Resource.objects.create(
+                    services.add_resource(
                         course=course,
+                        by=instructor,
                         title=title_,
                         url=content if kind == "link" else "",
                         body=content if kind == "text" else "",
                     )
-                Announcement.objects.create(
+                services.post_announcement(
+                    author=instructor,
                     course=course,
-                    author=people[teacher],
                     title=f"Welcome to {code}",
                     body="Introduce yourself in the discussion and read the syllabus before week 1.",
                 )
                 if code in {"CS101", "MA201"}:
-                    Subscription.objects.get_or_create(student=people["student"], course=course)
+                    services.subscribe(user=people["student"], course=course)
                 if code == "CS101":
                     self.demo_learning(course, people)
             courses.append(course)
         if not Announcement.objects.site_wide().exists():
-            Announcement.objects.create(
+            services.post_announcement(
                 author=people["admin"], title="Welcome to the new term", body="Courses open today. Good luck!"
             )
         return courses
 
     def demo_learning(self, course: Course, people) -> None:
-        """A module with a text lesson and a quiz, and a discussion thread with a reply, made through
-        the same services as the site, so the demo feed shows them."""
-        week = Module.objects.create(course=course, title="Week 1: first steps", position=1)
-        Lesson.objects.create(
-            module=week,
-            title="Variables and values",
-            kind=Lesson.Kind.TEXT,
-            is_published=True,
-            position=1,
-            body=DEMO_LESSON,
+        """A module with a text lesson and a quiz, and a discussion thread with a reply."""
+        teacher = course.instructor
+
+        def author(obj):
+            services.save_content(obj=obj, by=teacher)
+            return obj
+
+        week = author(Module(course=course, title="Week 1: first steps", position=1))
+        author(
+            Lesson(
+                module=week,
+                title="Variables and values",
+                kind=Lesson.Kind.TEXT,
+                is_published=True,
+                position=1,
+                body=DEMO_LESSON,
+            )
         )
-        quiz_lesson = Lesson.objects.create(
-            module=week, title="Check your understanding", kind=Lesson.Kind.QUIZ, is_published=True, position=2
+        quiz_lesson = author(
+            Lesson(module=week, title="Check your understanding", kind=Lesson.Kind.QUIZ, is_published=True, position=2)
         )
-        quiz = Quiz.objects.create(lesson=quiz_lesson, max_attempts=3, time_limit_minutes=10)
-        question = Question.objects.create(quiz=quiz, kind="single", text="What does `x = 2` do?", position=1)
-        Choice.objects.create(question=question, text="Gives the name x the value 2", is_correct=True, position=1)
-        Choice.objects.create(question=question, text="Checks whether x equals 2", position=2)
-        Question.objects.create(
-            quiz=quiz, kind="true_false", text="A variable can be given a new value later.", is_true=True, position=2
+        quiz = quiz_lesson.quiz  # made with the lesson (Lesson.save)
+        quiz.max_attempts, quiz.time_limit_minutes = 3, 10
+        author(quiz)
+        question = author(Question(quiz=quiz, kind="single", text="What does `x = 2` do?", position=1))
+        author(Choice(question=question, text="Gives the name x the value 2", is_correct=True, position=1))
+        author(Choice(question=question, text="Checks whether x equals 2", position=2))
+        author(
+            Question(
+                quiz=quiz,
+                kind="true_false",
+                text="A variable can be given a new value later.",
+                is_true=True,
+                position=2,
+            )
         )
-        Question.objects.create(
-            quiz=quiz,
-            kind="short",
-            text="Which built-in function prints a value?",
-            accepted_answers="print\nprint()",
-            position=3,
+        author(
+            Question(
+                quiz=quiz,
+                kind="short",
+                text="Which built-in function prints a value?",
+                accepted_answers="print\nprint()",
+                position=3,
+            )
         )
-        thread = learning_services.start_thread(
+        thread = services.start_thread(
             author=people["student"], course=course, title="Naming variables", body="Are `camelCase` names fine?"
         )
-        learning_services.reply(
-            author=people["alice"], thread=thread, body="They work, but Python style is `snake_case`."
-        )
+        services.reply(author=teacher, thread=thread, body="They work, but Python style is `snake_case`.")
 
     def generated_students(self, total: int) -> list[int]:
         existing = User.objects.filter(username__startswith="student").exclude(username="student").count()

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from courses.models import Announcement
+from courses import services
 
 from ... import publisher
 
@@ -25,9 +25,7 @@ class Command(BaseCommand):
         if len(title) > TITLE_LENGTH:
             title = title[: TITLE_LENGTH - 1] + "…"
         with transaction.atomic():
-            announcement = Announcement(course=None, author=None, title=title, body=text)
-            announcement.full_clean()
-            announcement.save()
+            announcement = services.post_announcement(author=None, title=title, body=text)
         # The event is published from a background loop; wait for it before the process exits.
         publisher.flush()
         self.stdout.write(f"Broadcast announcement #{announcement.pk} to every user: {title}")

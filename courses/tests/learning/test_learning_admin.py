@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from accounts.services import INSTRUCTORS_GROUP
 from courses.models import Lesson, Module, Quiz
-
-from . import learning_world as w
+from courses.tests import learning_world as w
 
 pytestmark = pytest.mark.django_db
 

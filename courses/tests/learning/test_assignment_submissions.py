@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from courses import learning_services as services
+from courses import services
 from courses.models import Submission, Subscription
-
-from . import learning_world as w
+from courses.tests import learning_world as w
 
 pytestmark = pytest.mark.django_db
 

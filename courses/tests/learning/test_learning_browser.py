@@ -10,11 +10,10 @@ from django.conf import settings
 from django.core.files import File
 from playwright.sync_api import expect
 
-from courses import learning_services as services
+from courses import services
 from courses.models import Lesson, LessonProgress, Subscription
+from courses.tests import learning_world as w
 from lms_site.testing import eventually
-
-from . import learning_world as w
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

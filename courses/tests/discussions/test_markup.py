@@ -4,10 +4,9 @@ scripts, event handlers and javascript: URLs, whatever the Markdown parser let t
 import pytest
 from django.urls import reverse
 
-from courses import learning_services
+from courses import services
 from courses.markup import render_markdown
-
-from . import learning_world as w
+from courses.tests import learning_world as w
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -46,7 +45,7 @@ def test_empty_text_renders_nothing():
 
 @pytest.mark.django_db
 def test_a_hostile_post_is_harmless_on_the_thread_page(client, carol, carol_in_cs101, cs101):
-    thread = learning_services.start_thread(
+    thread = services.start_thread(
         author=carol, course=cs101, title="<script>alert('title')</script>", body="\n\n".join(ATTACKS)
     )
     client.force_login(carol)

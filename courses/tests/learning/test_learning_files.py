@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.ranged import parse_range
-
-from . import learning_world as w
+from courses.tests import learning_world as w
 
 pytestmark = pytest.mark.django_db
 

@@ -196,7 +196,7 @@ def test_progress_of_an_unknown_user_is_a_404(root):
 
 @pytest.fixture
 def thread(carol, carol_in_cs101, cs101):
-    from courses.learning_services import start_thread
+    from courses.services import start_thread
 
     return start_thread(author=carol, course=cs101, title="Loops?", body="How do loops work?")
 
@@ -213,7 +213,7 @@ def test_threads_are_for_members(people, thread, who, status):
 
 
 def test_threads_list_pinned_first_then_latest_activity(alice, carol, cs101, thread):
-    from courses.learning_services import start_thread
+    from courses.services import start_thread
 
     newer = start_thread(author=carol, course=cs101, title="Newer", body="...")
     pinned = start_thread(author=alice, course=cs101, title="Rules", body="...")
@@ -301,7 +301,7 @@ def test_a_reply_notifies_like_the_page(alice, carol, thread):
 
 
 def test_a_reply_to_a_post_of_another_thread_is_refused(carol, cs101, thread):
-    from courses.learning_services import start_thread
+    from courses.services import start_thread
 
     other = start_thread(author=carol, course=cs101, title="Other", body="...")
     foreign = other.posts.get().pk

@@ -1,12 +1,15 @@
-"""Catalog endpoints: courses, resources, announcements and enrollments. Each view fetches through a
-selector (which carries the permission and the 404) and writes through a service, as the pages do."""
+"""Catalog endpoints: courses, resources, announcements and enrollments, with their shapes. Each view
+fetches through a selector (which carries the permission and the 404) and writes through a service, as
+the pages do. Output serializers read what the selectors fetched; they hide content from non-members
+as the course page does and decide nothing else."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,16 +18,99 @@ from rest_framework.views import APIView
 
 from lms_site.api_errors import Conflict, ErrorSerializer
 
-from .. import selectors, services
-from ..models import Subscription
+from .. import permissions, selectors, services
+from ..models import Announcement, Course, Resource, Subscription
 from .pagination import Pages
-from .serializers import (
-    AnnouncementSerializer,
-    CourseDetailSerializer,
-    CourseSerializer,
-    EnrollmentSerializer,
-    ResourceSerializer,
-)
+from .shared import NULLABLE_URI, PersonSerializer, absolute
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    instructor = PersonSerializer(read_only=True)
+    subscriber_count = serializers.IntegerField(read_only=True)
+    is_subscribed = serializers.BooleanField(read_only=True, help_text="Is the caller subscribed?")
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Course
+        fields = (
+            "code",
+            "title",
+            "description",
+            "instructor",
+            "is_published",
+            "created_at",
+            "subscriber_count",
+            "is_subscribed",
+            "page_url",
+        )
+        read_only_fields = fields
+
+    def get_page_url(self, course: Course) -> str:
+        return absolute(self.context.get("request"), course.get_absolute_url())
+
+
+class CourseDetailSerializer(CourseSerializer):
+    is_member = serializers.BooleanField(
+        source="caller_is_member", read_only=True, help_text="May the caller read the course's content?"
+    )
+
+    class Meta(CourseSerializer.Meta):
+        fields = (*CourseSerializer.Meta.fields, "is_member")
+        read_only_fields = fields
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    """Everyone who can see the course sees titles and kinds; members also get the content."""
+
+    kind = serializers.ChoiceField(choices=Resource.Kind.choices, read_only=True)
+    link = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    file_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Resource
+        fields = ("id", "title", "kind", "created_at", "link", "text", "file_url")
+        read_only_fields = fields
+
+    @property
+    def _is_member(self) -> bool:
+        return bool(self.context.get("is_member"))
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_link(self, resource: Resource) -> str | None:
+        return resource.url if self._is_member and resource.url else None
+
+    def get_text(self, resource: Resource) -> str | None:
+        return resource.body if self._is_member and resource.kind == Resource.Kind.TEXT else None
+
+    @extend_schema_field(NULLABLE_URI)
+    def get_file_url(self, resource: Resource) -> str | None:
+        if not (self._is_member and resource.file):
+            return None
+        path = reverse("api:resource-file", args=[self.context["course"].code, resource.pk])
+        return absolute(self.context.get("request"), path)
+
+
+class AnnouncementSerializer(serializers.ModelSerializer):
+    author = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Announcement
+        fields = ("id", "title", "body", "author", "created_at")
+        read_only_fields = fields
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="course.code", read_only=True)
+    subscribed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Subscription
+        fields = ("course", "subscribed", "subscribed_at")
+        read_only_fields = fields
+
+    def get_subscribed(self, subscription: Subscription) -> bool:
+        return True
 
 
 class CourseFilterSerializer(serializers.Serializer):
@@ -62,7 +148,7 @@ class CourseListView(generics.ListAPIView):
         filters.is_valid(raise_exception=True)
         values = filters.validated_data
         user = self.request.user
-        courses = selectors.catalog(user, values["search"].strip())
+        courses = selectors.catalog_courses(user, values["search"].strip())
         if values["instructor"]:
             courses = courses.filter(instructor__username=values["instructor"])
         if values["subscribed"]:
@@ -81,7 +167,7 @@ class CourseDetailView(APIView):
         course = selectors.get_course_for_user(request.user, code)
         course.subscriber_count = course.subscriptions.count()
         course.is_subscribed = selectors.subscription_for(request.user, course) is not None
-        course.caller_is_member = course.is_subscribed or course.is_member(request.user)
+        course.caller_is_member = course.is_subscribed or permissions.is_member(request.user, course)
         return Response(CourseDetailSerializer(course, context={"request": request}).data)
 
 
@@ -100,7 +186,7 @@ class ResourceListView(generics.ListAPIView):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if hasattr(self, "course"):
-            context |= {"course": self.course, "is_member": self.course.is_member(self.request.user)}
+            context |= {"course": self.course, "is_member": permissions.is_member(self.request.user, self.course)}
         return context
 
 

@@ -1,11 +1,6 @@
+"""Forms of the learning pages: taking a quiz, submitting an assignment."""
+
 from django import forms
-
-
-class CatalogSearchForm(forms.Form):
-    q = forms.CharField(label="Search courses", required=False, max_length=100)
-
-
-# Learning
 
 
 class QuizForm(forms.Form):
@@ -59,24 +54,3 @@ class SubmissionForm(forms.Form):
             del self.fields["text"]
         if not assignment.accepts_file:
             del self.fields["file"]
-
-
-class ThreadForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    body = forms.CharField(
-        label="Message", widget=forms.Textarea, max_length=10000, help_text="Markdown: **bold**, *italic*, `code`."
-    )
-    lesson = forms.ModelChoiceField(queryset=None, required=False, label="About the lesson")
-
-    def __init__(self, *args, lessons, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lesson"].queryset = lessons
-
-
-class ReplyForm(forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea, max_length=10000, help_text="Markdown.")
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class PostEditForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea, max_length=10000, help_text="Markdown.")

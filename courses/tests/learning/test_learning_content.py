@@ -6,11 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from courses import learning_services
+from courses import services
 from courses.models import CourseCompletion, Lesson, LessonProgress, Subscription, embed_src
 from courses.selectors import learning_progress
-
-from . import learning_world as w
+from courses.tests import learning_world as w
 
 pytestmark = pytest.mark.django_db
 
@@ -166,10 +165,10 @@ def test_finishing_every_lesson_completes_the_course_and_tells_the_instructor(ca
     first, second = w.lesson(week, "One"), w.lesson(week, "Two")
     w.lesson(week, "Draft", published=False)  # drafts do not count
     w.lesson(week, "Later", release_at=w.later(days=3))  # nor lessons not released yet
-    learning_services.complete_lesson(student=carol, lesson=first)
+    services.complete_lesson(student=carol, lesson=first)
     before = w.newest_event()
-    learning_services.complete_lesson(student=carol, lesson=second)
-    learning_services.complete_lesson(student=carol, lesson=second)  # idempotent
+    services.complete_lesson(student=carol, lesson=second)
+    services.complete_lesson(student=carol, lesson=second)  # idempotent
     assert CourseCompletion.objects.filter(student=carol, course=week.course).count() == 1
     assert w.events_after(before) == [
         ("course_completed", f"user:{alice.pk}"),
@@ -219,7 +218,7 @@ def test_the_dashboard_shows_each_courses_progress(client, carol, carol_in_cs101
     w.lesson(week, "Two")
     w.lesson(week, "Hidden", published=False)
     w.lesson(w.module(ma201), "Vectors")
-    learning_services.complete_lesson(student=carol, lesson=first)
+    services.complete_lesson(student=carol, lesson=first)
     assert learning_progress(carol) == {
         week.course.pk: {"total": 2, "done": 1, "percent": 50},
         ma201.pk: {"total": 1, "done": 0, "percent": 0},
@@ -231,7 +230,7 @@ def test_the_dashboard_shows_each_courses_progress(client, carol, carol_in_cs101
 
 def test_the_course_page_shows_progress_and_where_to_continue(client, carol, carol_in_cs101, week):
     first, second = w.lesson(week, "One", position=1), w.lesson(week, "Two", position=2)
-    learning_services.complete_lesson(student=carol, lesson=first)
+    services.complete_lesson(student=carol, lesson=first)
     client.force_login(carol)
     page = client.get(reverse("courses:detail", args=["CS101"])).text
     assert "1 of 2 lessons complete (50%)" in page
@@ -258,7 +257,7 @@ def build_course(course, modules=3, lessons=4):
 @pytest.mark.parametrize("size", [1, 4])
 def test_the_outline_query_count_does_not_grow(client, carol, carol_in_cs101, cs101, django_assert_num_queries, size):
     build_course(cs101, modules=size, lessons=size)
-    learning_services.complete_lesson(student=carol, lesson=Lesson.objects.first())
+    services.complete_lesson(student=carol, lesson=Lesson.objects.first())
     client.force_login(carol)
     url = reverse("courses:outline", args=["CS101"])
     client.get(url)

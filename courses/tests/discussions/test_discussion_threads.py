@@ -7,10 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from courses import learning_services as services
+from courses import services
 from courses.models import Post, Subscription, Thread
-
-from . import learning_world as w
+from courses.tests import learning_world as w
 
 pytestmark = pytest.mark.django_db
 

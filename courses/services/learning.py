@@ -1,37 +1,29 @@
-"""Writes of the learning side (progress, quizzes, assignments, discussions) that touch more than
-one row. Views, admin actions and management commands call these, so each rule exists once; the
-events follow from the saves (notifications/signals.py). Kept beside services.py, which holds the
-catalog's writes, so each file stays readable."""
+"""Writes of learning: authoring content, progress, quiz attempts, assignment submissions and
+grading. Pages, the admin, the API and commands call these; the events follow from the saves
+(notifications/signals.py), and each docstring names the ones it causes."""
 
-from datetime import timedelta
-from math import ceil
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from .models import (
+from ..models import (
     Answer,
     Assignment,
     Attempt,
+    Choice,
     Course,
     CourseCompletion,
     Lesson,
     LessonProgress,
-    Post,
+    Module,
+    Question,
     Quiz,
     Submission,
     Subscription,
-    Thread,
 )
-from .selectors import teaches
-
-
-class RateLimited(ValidationError):
-    """Too many posts in a short time; the message says how long to wait."""
+from ..permissions import course_of, teaches
 
 
 def _lock_subscription(*, student, course: Course) -> Subscription:
@@ -43,15 +35,19 @@ def _lock_subscription(*, student, course: Course) -> Subscription:
     return subscription
 
 
-# Progress
-
-
 def record_lesson_view(*, student, lesson: Lesson) -> LessonProgress:
-    """Remember that a subscribed student opened a lesson ("continue where you left off")."""
-    progress, created = LessonProgress.objects.get_or_create(student=student, lesson=lesson)
-    if not created:
+    """Remember that a subscribed student opened a lesson ("continue where you left off"). Only
+    students track progress: the course's teachers get PermissionDenied. Events: none."""
+    course = lesson.module.course
+    if teaches(student, course):
+        raise PermissionDenied("Only subscribed students track their progress.")
+    progress = LessonProgress.objects.filter(student=student, lesson=lesson).first()
+    if progress is not None:
         progress.mark_viewed()
-    return progress
+        return progress
+    if not Subscription.objects.filter(student=student, course=course).exists():
+        raise PermissionDenied("Only subscribed students track their progress.")
+    return LessonProgress.objects.get_or_create(student=student, lesson=lesson)[0]
 
 
 def _complete(*, student_id: int, lesson: Lesson, course: Course) -> None:
@@ -70,23 +66,32 @@ def _complete(*, student_id: int, lesson: Lesson, course: Course) -> None:
         CourseCompletion.objects.get_or_create(student_id=student_id, course=course)
 
 
+class CompletesOnSubmission(ValidationError):
+    """A quiz or assignment lesson completes when it is submitted, never by hand."""
+
+
 @transaction.atomic
 def complete_lesson(*, student, lesson: Lesson) -> None:
-    """Mark a lesson complete; the last one completes the course. Idempotent."""
+    """Mark a lesson complete by hand; the last one completes the course. Idempotent. Only
+    subscribed students track progress (PermissionDenied otherwise); a quiz or assignment lesson
+    completes when submitted (CompletesOnSubmission). Events: `course_completed`, to the student
+    and the instructor, with the last lesson."""
+    if not lesson.completes_by_hand:
+        raise CompletesOnSubmission("This lesson completes when you submit it.")
     course = lesson.module.course
+    if teaches(student, course):
+        raise PermissionDenied("Only subscribed students track their progress.")
     _lock_subscription(student=student, course=course)
     if not lesson.is_released():
         raise ValidationError("This lesson is not available yet.")
     _complete(student_id=student.pk, lesson=lesson, course=course)
 
 
-# Quizzes
-
-
 @transaction.atomic
 def close_expired_attempts(*, student, quiz: Quiz) -> int:
     """Close the student's open attempts whose time ran out, graded 0: they count as used.
-    Committed on its own, so a refused new attempt does not undo it."""
+    Committed on its own, so a refused new attempt does not undo it. Events: `grade_posted`, to
+    the student, for each attempt closed."""
     _lock_subscription(student=student, course=quiz.lesson.module.course)
     now = timezone.now()
     closed = 0
@@ -99,7 +104,7 @@ def close_expired_attempts(*, student, quiz: Quiz) -> int:
 
 def start_attempt(*, student, quiz: Quiz) -> Attempt:
     """The student's open attempt, or a new one if the attempt limit and due date allow. An open
-    attempt whose time ran out is closed first."""
+    attempt whose time ran out is closed first. Events: those of close_expired_attempts."""
     close_expired_attempts(student=student, quiz=quiz)
     return _start_attempt(student=student, quiz=quiz)
 
@@ -131,7 +136,9 @@ def _start_attempt(*, student, quiz: Quiz) -> Attempt:
 def submit_attempt(*, attempt: Attempt, responses: dict[int, object]) -> Attempt:
     """Grade an attempt: each question's points if correct, 0 otherwise. `responses` maps question
     ids to a list of choice ids, "true"/"false", or a text. Answers that arrive after the deadline
-    (plus a short grace) are kept but not counted. Submitting twice grades once."""
+    (plus a short grace) are kept but not counted. Submitting twice grades once. Events:
+    `grade_posted`, to the student; `course_completed` when it was the last lesson (to the
+    student and the instructor)."""
     lesson = attempt.quiz.lesson
     course = lesson.module.course
     _lock_subscription(student=attempt.student_id, course=course)
@@ -163,13 +170,12 @@ def submit_attempt(*, attempt: Attempt, responses: dict[int, object]) -> Attempt
     return attempt
 
 
-# Assignments
-
-
 @transaction.atomic
 def submit_assignment(*, student, assignment: Assignment, text: str = "", file=None) -> Submission:
     """Submit, or resubmit until the due date. A first submission after the due date is accepted
-    and flagged late; a graded submission is final."""
+    and flagged late; a graded submission is final. Events: `assignment_submitted`, to the
+    instructor; `course_completed` when it was the last lesson (to the student and the
+    instructor)."""
     lesson = assignment.lesson
     course = lesson.module.course
     _lock_subscription(student=student, course=course)
@@ -201,99 +207,29 @@ def submit_assignment(*, student, assignment: Assignment, text: str = "", file=N
     return submission
 
 
-# Discussions
+def save_content(*, obj: Module | Lesson | Quiz | Question | Choice | Assignment, by) -> None:
+    """The instructor's authoring, one door for every piece of a course's content: modules,
+    lessons, quiz settings, questions, choices and assignment settings, from the admin's pages and
+    inlines, commands and the shell. `by` must teach the course (None: the operator). The model
+    keeps its own invariants (a quiz or assignment lesson has its settings row: Lesson.save).
+    Events: `new_lesson` when a lesson is first saved released; one released later is announced by
+    `manage.py release_due`."""
+    if by is not None and not teaches(by, course_of(obj)):
+        raise PermissionDenied("Only the course's instructor changes its content.")
+    obj.full_clean()
+    obj.save()
 
 
-def _rate_limit() -> tuple[int, int]:
-    return (
-        settings.DISCUSSION_POSTS_PER_WINDOW,
-        settings.DISCUSSION_RATE_WINDOW_SECONDS,
-    )
-
-
-def check_post_rate(author) -> None:
-    """At most N posts per window per user, counted in the database so every process agrees."""
-    limit, window = _rate_limit()
-    now = timezone.now()
-    recent = list(
-        Post.objects.filter(author=author, created_at__gt=now - timedelta(seconds=window))
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
-    )
-    if len(recent) >= limit:
-        wait = max(1, ceil((recent[-1] + timedelta(seconds=window) - now).total_seconds()))
-        raise RateLimited(
-            f"You are posting too quickly: at most {limit} posts in {window} seconds. "
-            f"Please wait {wait} second{'s' if wait != 1 else ''} and try again."
-        )
-
-
-def _clean_body(body: str) -> str:
-    body = body.strip()
-    if not body:
-        raise ValidationError("Write something first.")
-    return body
-
-
-@transaction.atomic
-def start_thread(*, author, course: Course, title: str, body: str, lesson: Lesson | None = None) -> Thread:
-    if not course.is_member(author):
-        raise PermissionDenied("Only members of the course post in its discussions.")
-    if lesson is not None and lesson.module.course_id != course.pk:
-        raise ValidationError("That lesson belongs to another course.")
-    title = title.strip()
-    if not title:
-        raise ValidationError("Give the thread a title.")
-    body = _clean_body(body)
-    check_post_rate(author)
-    thread = Thread.objects.create(course=course, lesson=lesson, author=author, title=title)
-    Post.objects.create(thread=thread, author=author, body=body)
-    return thread
-
-
-@transaction.atomic
-def reply(*, author, thread: Thread, body: str, parent: Post | None = None) -> Post:
-    """A reply to a post of the thread (by default its opening post)."""
-    course = thread.course
-    if not course.is_member(author):
-        raise PermissionDenied("Only members of the course post in its discussions.")
-    if thread.is_locked and not teaches(author, course):
-        raise ValidationError("This thread is locked: no new replies.")
-    if parent is None:
-        parent = thread.posts.filter(parent__isnull=True).order_by("created_at", "id").first()
-    elif parent.thread_id != thread.pk:
-        raise ValidationError("That post belongs to another thread.")
-    body = _clean_body(body)
-    check_post_rate(author)
-    post = Post.objects.create(thread=thread, parent=parent, author=author, body=body)
-    thread.touch()
-    return post
-
-
-def edit_post(*, user, post: Post, body: str) -> Post:
-    post.edit(user=user, body=_clean_body(body))
-    return post
-
-
-def moderate_thread(*, user, thread: Thread, action: str) -> None:
-    """Pin, unpin, lock, unlock or delete a thread: the course's instructor and admins only."""
-    if not teaches(user, thread.course):
-        raise PermissionDenied("Only the course's instructor moderates its discussions.")
-    if action == "delete":
-        thread.delete()
-        return
-    flags = {
-        "pin": {"pinned": True},
-        "unpin": {"pinned": False},
-        "lock": {"locked": True},
-        "unlock": {"locked": False},
-    }
-    if action not in flags:
-        raise ValidationError("Unknown moderation action.")
-    thread.set_flags(**flags[action])
-
-
-def remove_post(*, user, post: Post) -> None:
-    if not teaches(user, post.thread.course):
-        raise PermissionDenied("Only the course's instructor removes posts.")
-    post.remove()
+def grade_submission(*, submission: Submission, points: int | None, feedback: str, by) -> Submission:
+    """Grade or regrade a submission of a course `by` teaches. Points stamp who graded and when;
+    without points only the feedback is kept. Events: `grade_posted`, to the student, when the
+    points or the feedback change."""
+    if not teaches(by, submission.assignment.lesson.module.course):
+        raise PermissionDenied("Only the course's instructor grades its submissions.")
+    changed = (points, feedback) != (submission.saved_value("points"), submission.saved_value("feedback"))
+    if changed and points is not None:
+        submission.record_grade(points=points, feedback=feedback, grader=by)
+    else:
+        submission.points, submission.feedback = points, feedback
+        submission.save(update_fields=["points", "feedback"])
+    return submission

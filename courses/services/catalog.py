@@ -1,0 +1,111 @@
+"""Writes of the catalog: courses, publishing, subscriptions, resources and announcements.
+
+The pages, the admin (save_model, inlines, actions), the API and the commands all call these, so
+each rule exists once. Events follow from the saves (notifications/signals.py); each docstring
+names the ones it causes."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Announcement, Course, Resource, Subscription
+from ..permissions import is_site_admin, teaches
+
+
+@transaction.atomic
+def subscribe(*, user, course: Course) -> tuple[Subscription, bool]:
+    """Idempotent: subscribing twice keeps the first subscription. Returns (subscription, created).
+    Events: `subscription`, to the student and to the instructor, when created."""
+    if not course.is_published:
+        raise ValidationError("This course is not open for subscription.")
+    if course.instructor_id == user.pk:
+        raise ValidationError("You teach this course.")
+    existing = Subscription.objects.filter(student=user, course=course).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Subscription.objects.create(student=user, course=course), True
+    except IntegrityError:  # a concurrent request won the race
+        return Subscription.objects.get(student=user, course=course), False
+
+
+@transaction.atomic
+def unsubscribe(*, user, course: Course) -> bool:
+    """Idempotent. Returns whether a subscription was removed. Events: none; the student's open
+    sockets leave the course (notifications/signals.py)."""
+    deleted, _ = Subscription.objects.filter(student=user, course=course).delete()
+    return bool(deleted)
+
+
+def mark_course_viewed(*, user, course: Course) -> None:
+    """What the dashboard counts as new starts after now. Events: none."""
+    Subscription.objects.filter(student=user, course=course).update(last_viewed_at=timezone.now())
+
+
+@transaction.atomic
+def save_course(*, course: Course, by) -> Course:
+    """Create or change a course. An instructor's course is always their own; a site admin may
+    name its instructor. Events: `course_published` when this save publishes it."""
+    if course.pk is None:
+        if not (is_site_admin(by) or by.is_instructor):
+            raise PermissionDenied("Only instructors create courses.")
+    elif not teaches(by, Course.objects.get(pk=course.pk)):
+        raise PermissionDenied("Only the course's instructor changes it.")
+    if not is_site_admin(by):
+        course.instructor = by
+    course.full_clean()
+    course.save()
+    return course
+
+
+def set_published(*, course: Course, published: bool, by) -> bool:
+    """Publish or unpublish; returns whether anything changed. One save per course (never a bulk
+    update), so publishing is an event. Events: `course_published` on publishing; unpublishing
+    takes the course off its students' sockets (notifications/signals.py)."""
+    if course.is_published == published:
+        return False
+    course.is_published = published
+    save_course(course=course, by=by)
+    return True
+
+
+def save_resource(*, resource: Resource, by=None) -> Resource:
+    """Add or change a resource of a course `by` teaches (None: the operator, from a command or the
+    shell). Events: `new_resource` when added, on the
+    course's topic and, while the course is published, its catalog copy on all_courses."""
+    if by is not None and not teaches(by, resource.course):
+        raise PermissionDenied("Only the course's instructor adds its resources.")
+    resource.full_clean()
+    resource.save()
+    return resource
+
+
+def add_resource(*, course: Course, title: str, file=None, url: str = "", body: str = "", by=None) -> Resource:
+    """save_resource for a new resource given by its fields. Exactly one of file, url, body."""
+    resource = Resource(course=course, title=title, url=url, body=body)
+    if file is not None:
+        resource.file = file
+    return save_resource(resource=resource, by=by)
+
+
+def save_announcement(*, announcement: Announcement, by) -> Announcement:
+    """Post or change an announcement. A course's announcements are its instructor's (or a site
+    admin's); a site-wide one (no course) is a site admin's. `by` None is the operator (a command or
+    the shell), who may post anywhere. A new one is signed by `by`. Events: `announcement` when posted, on
+    the course's topic, or on system_events for a site-wide one."""
+    if announcement.course_id is None and by is not None and not is_site_admin(by):
+        raise PermissionDenied("Only administrators post site-wide announcements.")
+    if announcement.course_id is not None and by is not None and not teaches(by, announcement.course):
+        raise PermissionDenied("Only the course's instructor posts its announcements.")
+    if announcement.pk is None:
+        announcement.author = by
+    announcement.full_clean()
+    announcement.save()
+    return announcement
+
+
+def post_announcement(*, author, title: str, body: str, course: Course | None = None) -> Announcement:
+    """save_announcement for a new announcement given by its fields."""
+    announcement = Announcement(title=title, body=body, course=course)
+    return save_announcement(announcement=announcement, by=author)
