@@ -1,7 +1,8 @@
 """Settings for the LMS, one file, read from the environment.
 
 Every variable has a safe default for local use; the README lists them all. Production sets
-SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the mail settings.
+SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the mail settings. A value the
+helpers below cannot read stops the start with ImproperlyConfigured naming the variable.
 """
 
 import os
@@ -19,14 +20,28 @@ def env(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """Unset means the default. Otherwise 1/0, true/false, yes/no or on/off, in any case, spaces
+    around allowed; anything else (a typo, an empty value) stops the start rather than meaning off."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    switches = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+    try:
+        return switches[value.strip().lower()]
+    except KeyError:
+        message = f"{name}={value!r} is not a switch: use 1/0, true/false, yes/no or on/off."
+        raise ImproperlyConfigured(message) from None
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    """Unset means the default; otherwise a whole number, or the start stops naming the variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
