@@ -44,6 +44,17 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    """Unset means the default; otherwise a number, or the start stops naming the variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -213,7 +224,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-ACTIVITY_HEARTBEAT_SECONDS = float(env("ACTIVITY_HEARTBEAT_SECONDS", "25"))
+ACTIVITY_HEARTBEAT_SECONDS = env_float("ACTIVITY_HEARTBEAT_SECONDS", 25.0)
 ACTIVITY_REPLAY_LIMIT = env_int("ACTIVITY_REPLAY_LIMIT", 500)
 FEED_PAGE_SIZE = 20
 # Discussions: at most this many posts per user in the window, then a clear "slow down" message.

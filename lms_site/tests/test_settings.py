@@ -152,3 +152,27 @@ def test_a_documented_spelling_of_a_switch_still_works():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("25", 25.0), (" 0.5 ", 0.5)])
+def test_a_duration_reads_a_number(monkeypatch, raw, expected):
+    from lms_site.settings import env_float
+
+    monkeypatch.setenv("LMS_SOME_DURATION", raw)
+    assert env_float("LMS_SOME_DURATION", 3.0) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "25s", "1,5"])
+def test_a_duration_refuses_anything_but_a_number_naming_the_variable(monkeypatch, raw):
+    from lms_site.settings import env_float
+
+    monkeypatch.setenv("LMS_SOME_DURATION", raw)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(f"LMS_SOME_DURATION={raw!r}")):
+        env_float("LMS_SOME_DURATION", 3.0)
+
+
+def test_a_heartbeat_that_is_not_a_number_stops_the_start_naming_the_variable():
+    result = manage("check", ACTIVITY_HEARTBEAT_SECONDS="25s")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ACTIVITY_HEARTBEAT_SECONDS='25s'" in result.stderr
