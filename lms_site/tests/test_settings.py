@@ -176,3 +176,13 @@ def test_a_heartbeat_that_is_not_a_number_stops_the_start_naming_the_variable():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "ACTIVITY_HEARTBEAT_SECONDS='25s'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_each_test_run_has_its_own_database():
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    assert str(os.getpid()) in str(name)
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db(), "daphne under test must open the same database"
