@@ -32,6 +32,21 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """One test database per test run, named after the pytest process, so that runs side by side
+    do not trample each other. On SQLite it is a file, not Django's in-memory default: the daphne
+    processes and workers the tests start open the same database (lms_site.testing.database_url)."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(settings.BASE_DIR / f".test-db-{os.getpid()}.sqlite3")
+    else:
+        name = f"test_{database['NAME']}_{os.getpid()}"
+    database.setdefault("TEST", {})["NAME"] = name
+
+
 @pytest.fixture(scope="session", autouse=True)
 def serialized_contents_for_every_context(django_db_setup):
     """Django keeps the serialized database on the connection object, and connections are

@@ -1,5 +1,10 @@
-"""Writes about people: registration and the instructor role. The signup view, the REST API and
-seed_demo all call these, so each rule exists once."""
+"""Writes about people: sign-up and the instructor role, each rule once.
+
+`register` creates an account with the role chosen at sign-up (student or instructor, never
+admin); the sign-up page and the API's auth/register both call it. `make_instructor` gives the
+instructor role (staff, to reach the admin, and the Instructors group); `register`, the User admin
+and seed_demo call it. What the Instructors group may do in the admin is defined here too, and
+`ensure_instructors_group` re-applies it after every migrate (accounts/apps.py)."""
 
 import logging
 

@@ -1,7 +1,8 @@
 """Settings for the LMS, one file, read from the environment.
 
 Every variable has a safe default for local use; the README lists them all. Production sets
-SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the mail settings.
+SECRET_KEY, DEBUG=0, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and the mail settings. A value the
+helpers below cannot read stops the start with ImproperlyConfigured naming the variable.
 """
 
 import os
@@ -19,14 +20,39 @@ def env(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """Unset means the default. Otherwise 1/0, true/false, yes/no or on/off, in any case, spaces
+    around allowed; anything else (a typo, an empty value) stops the start rather than meaning off."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    switches = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+    try:
+        return switches[value.strip().lower()]
+    except KeyError:
+        message = f"{name}={value!r} is not a switch: use 1/0, true/false, yes/no or on/off."
+        raise ImproperlyConfigured(message) from None
 
 
 def env_int(name: str, default: int) -> int:
-    return int(os.environ.get(name, default))
+    """Unset means the default; otherwise a whole number, or the start stops naming the variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+
+
+def env_float(name: str, default: float) -> float:
+    """Unset means the default; otherwise a number, or the start stops naming the variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -108,11 +134,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
-    # Tests share the database with a daphne process they start, so it must be a file; one per
-    # test run, so that runs side by side do not trample each other.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
-else:
-    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -198,7 +219,7 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
-ACTIVITY_HEARTBEAT_SECONDS = float(env("ACTIVITY_HEARTBEAT_SECONDS", "25"))
+ACTIVITY_HEARTBEAT_SECONDS = env_float("ACTIVITY_HEARTBEAT_SECONDS", 25.0)
 ACTIVITY_REPLAY_LIMIT = env_int("ACTIVITY_REPLAY_LIMIT", 500)
 FEED_PAGE_SIZE = 20
 # Discussions: at most this many posts per user in the window, then a clear "slow down" message.
@@ -233,7 +254,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # validatorUrl: Swagger UI would otherwise send the schema to validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,

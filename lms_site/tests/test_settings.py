@@ -1,11 +1,13 @@
 """Configuration comes from the environment; production settings pass Django's deploy checks."""
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -57,3 +59,130 @@ def test_the_default_database_is_sqlite_in_wal_mode_with_immediate_transactions(
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
     assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+# A switch is one of the documented spellings; anything else (a typo, an empty value) stops the
+# start with a message naming the variable, rather than silently meaning "off".
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1", True),
+        ("true", True),
+        ("TRUE", True),
+        (" yes ", True),
+        ("On", True),
+        ("0", False),
+        ("false", False),
+        ("No", False),
+        ("off\n", False),
+    ],
+)
+def test_a_switch_reads_every_documented_spelling(monkeypatch, raw, expected):
+    from lms_site.settings import env_bool
+
+    monkeypatch.setenv("LMS_SOME_SWITCH", raw)
+    assert env_bool("LMS_SOME_SWITCH", not expected) is expected
+
+
+@pytest.mark.parametrize("default", [True, False])
+def test_an_unset_switch_is_its_default(monkeypatch, default):
+    from lms_site.settings import env_bool
+
+    monkeypatch.delenv("LMS_SOME_SWITCH", raising=False)
+    assert env_bool("LMS_SOME_SWITCH", default) is default
+
+
+@pytest.mark.parametrize("raw", ["ture", "", "  ", "2", "y", "enabled", "off-ish"])
+def test_a_switch_refuses_any_other_value_naming_the_variable(monkeypatch, raw):
+    from lms_site.settings import env_bool
+
+    monkeypatch.setenv("LMS_SOME_SWITCH", raw)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(f"LMS_SOME_SWITCH={raw!r}")):
+        env_bool("LMS_SOME_SWITCH", True)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("25", 25), (" 7 ", 7), ("0", 0), ("-1", -1)])
+def test_a_number_reads_a_whole_number(monkeypatch, raw, expected):
+    from lms_site.settings import env_int
+
+    monkeypatch.setenv("LMS_SOME_NUMBER", raw)
+    assert env_int("LMS_SOME_NUMBER", 3) == expected
+
+
+def test_an_unset_number_is_its_default(monkeypatch):
+    from lms_site.settings import env_int
+
+    monkeypatch.delenv("LMS_SOME_NUMBER", raising=False)
+    assert env_int("LMS_SOME_NUMBER", 3) == 3
+
+
+@pytest.mark.parametrize("raw", ["", "1.5", "25MB", "ten", "1y"])
+def test_a_number_refuses_anything_but_a_whole_number_naming_the_variable(monkeypatch, raw):
+    from lms_site.settings import env_int
+
+    monkeypatch.setenv("LMS_SOME_NUMBER", raw)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(f"LMS_SOME_NUMBER={raw!r}")):
+        env_int("LMS_SOME_NUMBER", 3)
+
+
+def test_a_misspelt_switch_stops_the_start_naming_the_variable():
+    result = manage("check", SECURE_COOKIES="ture")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECURE_COOKIES" in result.stderr
+    assert "'ture'" in result.stderr
+
+
+def test_a_number_that_is_not_a_whole_number_stops_the_start_naming_the_variable():
+    result = manage("check", SECURE_HSTS_SECONDS="1y")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECURE_HSTS_SECONDS" in result.stderr
+    assert "'1y'" in result.stderr
+    assert "invalid literal" not in result.stderr, "int()'s own ValueError should not be the message"
+
+
+def test_a_documented_spelling_of_a_switch_still_works():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SESSION_COOKIE_SECURE)",
+        SECURE_COOKIES=" Yes ",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("25", 25.0), (" 0.5 ", 0.5)])
+def test_a_duration_reads_a_number(monkeypatch, raw, expected):
+    from lms_site.settings import env_float
+
+    monkeypatch.setenv("LMS_SOME_DURATION", raw)
+    assert env_float("LMS_SOME_DURATION", 3.0) == expected
+
+
+@pytest.mark.parametrize("raw", ["", "25s", "1,5"])
+def test_a_duration_refuses_anything_but_a_number_naming_the_variable(monkeypatch, raw):
+    from lms_site.settings import env_float
+
+    monkeypatch.setenv("LMS_SOME_DURATION", raw)
+    with pytest.raises(ImproperlyConfigured, match=re.escape(f"LMS_SOME_DURATION={raw!r}")):
+        env_float("LMS_SOME_DURATION", 3.0)
+
+
+def test_a_heartbeat_that_is_not_a_number_stops_the_start_naming_the_variable():
+    result = manage("check", ACTIVITY_HEARTBEAT_SECONDS="25s")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ACTIVITY_HEARTBEAT_SECONDS='25s'" in result.stderr
+
+
+@pytest.mark.django_db
+def test_each_test_run_has_its_own_database():
+    from django.db import connection
+
+    name = connection.settings_dict["NAME"]
+    assert str(os.getpid()) in str(name)
+    if connection.vendor == "sqlite":
+        assert not connection.is_in_memory_db(), "daphne under test must open the same database"
