@@ -40,7 +40,7 @@ def test_editing_a_resource_writes_nothing(cs101):
     resource = services.add_resource(course=cs101, title="Week 1", body="Text")
     before = newest()
     resource.title = "Week 1 (fixed)"
-    resource.save()
+    services.save_resource(resource=resource, by=cs101.instructor)
     assert events_after(before) == []
 
 
@@ -81,25 +81,23 @@ def test_registration_goes_to_staff_only(django_user_model):
 
 def test_publishing_a_course_goes_to_the_catalog_once(draft):
     before = newest()
-    draft.is_published = True
-    draft.save()
+    services.set_published(course=draft, published=True, by=draft.instructor)
     draft.title = "Released Seminar"
-    draft.save()
+    services.save_course(course=draft, by=draft.instructor)
     assert events_after(before) == [("course_published", "all_courses", "CS999")]
 
 
 def test_a_course_loaded_from_the_database_and_published_counts_once(draft):
     before = newest()
     course = Course.objects.get(pk=draft.pk)
-    course.is_published = True
-    course.save(update_fields=["is_published"])
-    Course.objects.get(pk=draft.pk).save()
+    services.set_published(course=course, published=True, by=draft.instructor)
+    services.save_course(course=Course.objects.get(pk=draft.pk), by=draft.instructor)
     assert events_after(before) == [("course_published", "all_courses", "CS999")]
 
 
 def test_creating_a_published_course_announces_it(bob):
     before = newest()
-    Course.objects.create(code="PH100", title="Physics", instructor=bob, is_published=True)
+    services.save_course(course=Course(code="PH100", title="Physics", instructor=bob, is_published=True), by=bob)
     assert events_after(before) == [("course_published", "all_courses", "PH100")]
 
 
