@@ -50,15 +50,14 @@ def _sync_chunks(handle, remaining: int):
 
 
 async def _async_chunks(handle, remaining: int):
+    """The same chunks, each read in a worker thread so the server's loop never waits on disk."""
+    chunks = _sync_chunks(handle, remaining)
     try:
-        while remaining > 0:
-            data = await asyncio.to_thread(handle.read, min(CHUNK, remaining))
-            if not data:
-                break
-            remaining -= len(data)
+        while (data := await asyncio.to_thread(next, chunks, None)) is not None:
             yield data
     finally:
-        handle.close()
+        chunks.close()
+        handle.close()  # in case the generator never started
 
 
 def ranged_file_response(request, field_file, *, as_attachment: bool = False) -> HttpResponse:

@@ -12,39 +12,29 @@ from ..models import (
 from .scoping import InstructorScopedAdmin
 
 
-class ModerationActions:
-    @admin.action(description="Pin the selected threads", permissions=["change"])
-    def pin(self, request, queryset):
-        self._moderate(request, queryset, "pin")
+def moderation_action(action: str):
+    """An admin action that applies services.moderate_thread to each selected thread."""
 
-    @admin.action(description="Unpin the selected threads", permissions=["change"])
-    def unpin(self, request, queryset):
-        self._moderate(request, queryset, "unpin")
-
-    @admin.action(description="Lock the selected threads", permissions=["change"])
-    def lock(self, request, queryset):
-        self._moderate(request, queryset, "lock")
-
-    @admin.action(description="Unlock the selected threads", permissions=["change"])
-    def unlock(self, request, queryset):
-        self._moderate(request, queryset, "unlock")
-
-    def _moderate(self, request, queryset, action):
+    @admin.action(description=f"{action.capitalize()} the selected threads", permissions=["change"])
+    def moderate(model_admin, request, queryset):
         threads = list(queryset.select_related("course"))
         for thread in threads:
             services.moderate_thread(user=request.user, thread=thread, action=action)
-        self.message_user(request, f"{action.capitalize()}: {len(threads)} thread(s).", messages.SUCCESS)
+        model_admin.message_user(request, f"{action.capitalize()}: {len(threads)} thread(s).", messages.SUCCESS)
+
+    moderate.__name__ = action
+    return moderate
 
 
 @admin.register(Thread)
-class ThreadAdmin(ModerationActions, InstructorScopedAdmin):
+class ThreadAdmin(InstructorScopedAdmin):
     list_display = ["title", "course", "author", "is_pinned", "is_locked", "post_count", "last_activity_at"]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter), "is_pinned", "is_locked"]
     search_fields = ["title"]
     list_select_related = ["course", "author"]
     fields = ["title", "course", "lesson", "author", "is_pinned", "is_locked", "created_at"]
     readonly_fields = ["course", "lesson", "author", "created_at"]
-    actions = ["pin", "unpin", "lock", "unlock"]
+    actions = [moderation_action(action) for action in ("pin", "unpin", "lock", "unlock")]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_total=Count("posts"))

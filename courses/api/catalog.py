@@ -171,17 +171,23 @@ class CourseDetailView(APIView):
         return Response(CourseDetailSerializer(course, context={"request": request}).data)
 
 
-@extend_schema(tags=["courses"])
-class ResourceListView(generics.ListAPIView):
-    """Titles and kinds for everyone who can see the course; the content for its members."""
+class CourseRowsView(generics.ListAPIView):
+    """A list of one course's rows, for everyone who may see the course (404 otherwise)."""
 
     permission_classes = [AllowAny]
-    serializer_class = ResourceSerializer
     pagination_class = Pages
 
     def get_queryset(self):
         self.course = selectors.get_course_for_user(self.request.user, self.kwargs["code"])
-        return selectors.course_resources(self.course)
+        return self.rows(self.course)
+
+
+@extend_schema(tags=["courses"])
+class ResourceListView(CourseRowsView):
+    """Titles and kinds for everyone who can see the course; the content for its members."""
+
+    serializer_class = ResourceSerializer
+    rows = staticmethod(selectors.course_resources)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -212,14 +218,9 @@ class ResourceFileView(APIView):
 
 
 @extend_schema(tags=["courses"])
-class AnnouncementListView(generics.ListAPIView):
-    permission_classes = [AllowAny]
+class AnnouncementListView(CourseRowsView):
     serializer_class = AnnouncementSerializer
-    pagination_class = Pages
-
-    def get_queryset(self):
-        course = selectors.get_course_for_user(self.request.user, self.kwargs["code"])
-        return selectors.course_announcements(course)
+    rows = staticmethod(selectors.course_announcements)
 
 
 @extend_schema(tags=["enrollments"])

@@ -143,7 +143,3 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} in {self.course.code}"
-
-    def mark_viewed(self) -> None:
-        self.last_viewed_at = timezone.now()
-        self.save(update_fields=["last_viewed_at"])
