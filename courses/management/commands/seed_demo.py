@@ -207,46 +207,47 @@ class Command(BaseCommand):
         )
         services.reply(author=teacher, thread=thread, body="They work, but Python style is `snake_case`.")
 
+    def top_up(self, label: str, model, existing: int, total: int, make) -> None:
+        """Bulk-insert `make(n)` for n from `existing` up to `total`, a batch at a time."""
+        for start in range(existing, total, BATCH):
+            stop = min(start + BATCH, total)
+            model.objects.bulk_create([make(n) for n in range(start, stop)], batch_size=BATCH)
+            self.progress(label, stop, total)
+
     def generated_students(self, total: int) -> list[int]:
         existing = User.objects.filter(username__startswith="student").exclude(username="student").count()
         password = make_password(GENERATED_PASSWORD)  # hashed once, shared: a bulk insert, not 10,000 hashes
-        for start in range(existing, total, BATCH):
-            stop = min(start + BATCH, total)
-            User.objects.bulk_create(
-                [
-                    User(
-                        username=f"student{n:05d}",
-                        email=f"student{n:05d}@example.edu",
-                        password=password,
-                        first_name="Student",
-                        last_name=f"{n:05d}",
-                        role=User.Role.STUDENT,
-                    )
-                    for n in range(start, stop)
-                ],
-                batch_size=BATCH,
-            )
-            self.progress("students", stop, total)
+        self.top_up(
+            "students",
+            User,
+            existing,
+            total,
+            lambda n: User(
+                username=f"student{n:05d}",
+                email=f"student{n:05d}@example.edu",
+                password=password,
+                first_name="Student",
+                last_name=f"{n:05d}",
+                role=User.Role.STUDENT,
+            ),
+        )
         return list(User.objects.filter(username__regex=r"^student[0-9]{5}$").values_list("id", flat=True)[:total])
 
     def generated_courses(self, total: int, teachers) -> list[Course]:
         existing = Course.objects.filter(code__startswith="GEN").count()
-        for start in range(existing, total, BATCH):
-            stop = min(start + BATCH, total)
-            Course.objects.bulk_create(
-                [
-                    Course(
-                        code=f"GEN{n:04d}",
-                        title=f"Generated course {n}",
-                        description="A course made by seed_demo for load and benchmark runs.",
-                        instructor=teachers[n % len(teachers)],
-                        is_published=True,
-                    )
-                    for n in range(start, stop)
-                ],
-                batch_size=BATCH,
-            )
-            self.progress("courses", stop, total)
+        self.top_up(
+            "courses",
+            Course,
+            existing,
+            total,
+            lambda n: Course(
+                code=f"GEN{n:04d}",
+                title=f"Generated course {n}",
+                description="A course made by seed_demo for load and benchmark runs.",
+                instructor=teachers[n % len(teachers)],
+                is_published=True,
+            ),
+        )
         return list(Course.objects.filter(code__startswith="GEN").order_by("code")[:total])
 
     def subscriptions(self, students: list[int], courses: list[Course], per_student: int) -> None:
@@ -266,18 +267,15 @@ class Command(BaseCommand):
     def generated_resources(self, total: int, courses: list[Course]) -> None:
         existing = Resource.objects.filter(title__startswith="Reading ").count()
         now = timezone.now()
-        for start in range(existing, total, BATCH):
-            stop = min(start + BATCH, total)
-            Resource.objects.bulk_create(
-                [
-                    Resource(
-                        course=courses[n % len(courses)],
-                        title=f"Reading {n}",
-                        body=f"Notes for reading {n}.",
-                        created_at=now - timedelta(minutes=total - n),
-                    )
-                    for n in range(start, stop)
-                ],
-                batch_size=BATCH,
-            )
-            self.progress("resources", stop, total)
+        self.top_up(
+            "resources",
+            Resource,
+            existing,
+            total,
+            lambda n: Resource(
+                course=courses[n % len(courses)],
+                title=f"Reading {n}",
+                body=f"Notes for reading {n}.",
+                created_at=now - timedelta(minutes=total - n),
+            ),
+        )
