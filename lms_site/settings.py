@@ -19,40 +19,34 @@ def env(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-def env_bool(name: str, default: bool) -> bool:
-    """Unset means the default. Otherwise 1/0, true/false, yes/no or on/off, in any case, spaces
-    around allowed; anything else (a typo, an empty value) stops the start rather than meaning off."""
+def _env_parsed(name: str, default, parse, expected: str):
+    """Unset means the default; otherwise `parse` reads the value, or the start stops naming the
+    variable and what it should be (a typo never silently means a default or off)."""
     value = os.environ.get(name)
     if value is None:
         return default
-    switches = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
     try:
-        return switches[value.strip().lower()]
-    except KeyError:
-        message = f"{name}={value!r} is not a switch: use 1/0, true/false, yes/no or on/off."
-        raise ImproperlyConfigured(message) from None
+        return parse(value)
+    except (KeyError, ValueError):
+        raise ImproperlyConfigured(f"{name}={value!r} is not {expected}.") from None
+
+
+_SWITCHES = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """1/0, true/false, yes/no or on/off, in any case, spaces around allowed."""
+    return _env_parsed(
+        name, default, lambda value: _SWITCHES[value.strip().lower()], "a switch: use 1/0, true/false, yes/no or on/off"
+    )
 
 
 def env_int(name: str, default: int) -> int:
-    """Unset means the default; otherwise a whole number, or the start stops naming the variable."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
+    return _env_parsed(name, default, int, "a whole number")
 
 
 def env_float(name: str, default: float) -> float:
-    """Unset means the default; otherwise a number, or the start stops naming the variable."""
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        return float(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+    return _env_parsed(name, default, float, "a number")
 
 
 def env_list(name: str, default: str) -> list[str]:
