@@ -29,6 +29,7 @@ _server_loop: asyncio.AbstractEventLoop | None = None
 _thread_loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
 _pending: set[Future] = set()
+_order_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
 class Outage:
@@ -93,14 +94,26 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 
 async def _send(groups: list[str], message: dict) -> None:
-    if _outage.active:
-        return
-    layer = get_channel_layer()
-    try:
-        for group in groups:
-            await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
-    except Exception as exc:  # Redis down, a timeout: the event log still has it.
-        _outage.begin(exc)
+    # One send at a time per loop, in the order they were handed over (asyncio.Lock is first come,
+    # first served): messages leave in commit order. A control message ("you left this course")
+    # must not be overtaken by the next event of that course, or a socket would forward it under
+    # its old membership.
+    async with _order_lock():
+        if _outage.active:
+            return
+        layer = get_channel_layer()
+        try:
+            for group in groups:
+                await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
+        except Exception as exc:  # Redis down, a timeout: the event log still has it.
+            _outage.begin(exc)
+
+
+def _order_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    if loop not in _order_locks:
+        _order_locks[loop] = asyncio.Lock()
+    return _order_locks[loop]
 
 
 def send_to_groups(groups: list[str], message: dict) -> None:

@@ -3,10 +3,12 @@ teacher only, live, in replay, on /notifications/ and from /api/v1/events. Open 
 course being unpublished or published again without reconnecting."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from courses import services
 from courses.api.testing import client_for
+from lms_site.testing import DaphneServer, database_url
 from notifications.tests.wire import FeedClient, ids_on, newest_id
 
 
@@ -46,16 +48,32 @@ def test_subscribers_of_a_course_that_is_unpublished_receive_no_more_of_its_even
         socket.close()
 
 
+@pytest.fixture
+def slow_heartbeat_daphne(redis_server):
+    """A daphne whose sockets beat once a minute: whatever they learn within a test, they learn from
+    a control message, not from the heartbeat's re-read of membership."""
+    server = DaphneServer(
+        database_url=database_url(connection.settings_dict),
+        redis_url=redis_server.url,
+        extra_env={"ACTIVITY_HEARTBEAT_SECONDS": "60"},
+    ).start()
+    yield server
+    server.stop()
+
+
 @pytest.mark.usefixtures("transactional_db")
-def test_open_sockets_follow_the_course_when_it_is_published_again(daphne, carol_in_cs101, cs101):
+def test_open_sockets_follow_the_course_when_it_is_published_again(slow_heartbeat_daphne, carol_in_cs101, cs101):
     carol = carol_in_cs101.student
     set_published(cs101, False)
     start = newest_id()
-    socket = FeedClient.of(daphne, carol, after=start)
-    socket.until_heartbeat()
+    socket = FeedClient.of(slow_heartbeat_daphne, carol, after=start)
+    socket.send({"type": "ping"})
+    socket.until(lambda m: m["type"] == "pong")  # connected, membership loaded
+
     set_published(cs101, True)
     services.add_resource(course=cs101, title="Back", body="Text")
-    socket.until_event(max(ids_on("course:CS101", start)))
+    socket.until_event(max(ids_on("course:CS101", start)), timeout=20)
+    assert not [m for m in socket.messages if m["type"] == "heartbeat"]
     socket.close()
 
 
