@@ -15,7 +15,8 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.urls import path  # noqa: E402
 
 from notifications.consumers import ActivityConsumer  # noqa: E402
-from notifications.publisher import capture_server_loop, log_layer_choice  # noqa: E402
+from notifications.logging import log_channel_layer  # noqa: E402
+from notifications.publisher import capture_server_loop  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
@@ -26,7 +27,7 @@ router = ProtocolTypeRouter(
     }
 )
 
-log_layer_choice()
+log_channel_layer()
 
 # A broadcast allocates a few short-lived objects per socket; with CPython's default thresholds
 # (700, 10, 10) a broadcast to thousands of sockets runs hundreds of collections, each walking the

@@ -1,5 +1,3 @@
-import logging
-
 from django.apps import AppConfig
 
 
@@ -9,6 +7,6 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401  (registers receivers and system checks)
-        from .publisher import OncePerOutage
+        from .logging import install_filters
 
-        logging.getLogger("channels_redis.pubsub").addFilter(OncePerOutage())
+        install_filters()

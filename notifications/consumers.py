@@ -1,16 +1,10 @@
 """The live activity socket: ws(s)://<host>/ws/activity/?after=<last id the client has>.
 
+The wire contract (messages both ways, heartbeat, replay and resync, close codes, event kinds) is
+described once, in docs/architecture.md, "Socket protocol"; this module implements it.
+
 The consumer routes; it does not decide. Who may see what comes from notifications.selectors,
 awaited through database_sync_to_async.
-
-Server to client: {"type": "event", ...} (see rendering.event_message), {"type": "heartbeat",
-"latest": id}, {"type": "resync"} (more was missed than replay sends: reload the feed),
-{"type": "read", "last_read": id}, {"type": "pong"}, {"type": "error", "message": ...}.
-Client to server: {"type": "replay", "after": id}, {"type": "ping"}.
-
-Close codes: 4401 not logged in, 4408 too many messages, 4009 a frame too large (an application may
-not send 1009 itself: ASGI servers accept only 1000 and 3000-4999). A foreign Origin
-is refused during the handshake (HTTP 403) by AllowedHostsOriginValidator in lms_site/asgi.py.
 """
 
 import asyncio
@@ -38,7 +32,7 @@ SENT_MEMORY = 1000  # ids remembered to send each event at most once per socket
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FLOOD = 4408
-CLOSE_TOO_LARGE = 4009
+CLOSE_TOO_LARGE = 4009  # not 1009, which an ASGI application may not send
 
 
 def parse_cursor(value) -> int | None:

@@ -9,7 +9,7 @@ from . import topics
 from .models import Event
 from .publisher import send_to_groups
 from .rendering import event_message
-from .selectors import PERSONAL_CATALOG_KINDS
+from .selectors import reaches_personal_feeds
 
 
 def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
@@ -24,10 +24,10 @@ def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "
 def publish(event: Event) -> None:
     """Render and encode once, send once to the topic's group; each consumer decides for its own
     user from id, topic and kind, and forwards `text` as it is (no JSON encoding per socket)."""
-    if event.topic == topics.ALL_COURSES and event.kind not in PERSONAL_CATALOG_KINDS:
-        # No socket forwards a catalog copy of a resource (Membership.may_see), yet every socket is
-        # in all_courses: ringing them all would be one wasted dispatch per socket, half the work of
-        # a resource's fan-out (docs/performance.md). The catalog page reads it from the table.
+    if not reaches_personal_feeds(event.topic, event.kind):
+        # Every socket is in all_courses and would drop a catalog copy of a resource: ringing them
+        # all would be one wasted dispatch per socket, half the work of a resource's fan-out
+        # (docs/performance.md). The catalog page reads it from the table.
         return
     message = {
         "type": "activity.event",
@@ -37,9 +37,3 @@ def publish(event: Event) -> None:
         "text": json.dumps(event_message(event)),
     }
     send_to_groups([topics.group_for(event.topic)], message)
-
-
-def notify_user(user_id: int, message: dict) -> None:
-    """A control message (membership changed, feed read) to every open socket of one user,
-    after commit. Not an event: nothing to replay, the next heartbeat re-syncs anyway."""
-    transaction.on_commit(partial(send_to_groups, [topics.group_for(topics.user_topic(user_id))], message), robust=True)

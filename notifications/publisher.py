@@ -7,7 +7,9 @@ publish is handed to one long-lived loop:
   in-process layer works too and the publishes share the consumers' Redis connections;
 - anywhere else (management commands, the shell, tests), a daemon thread running its own loop.
 The call returns at once; the request never waits on Redis. A failure is logged once per outage
-and the event stays in the table, where heartbeats and replay find it.
+(Outage) and the event stays in the table, where heartbeats and replay find it. What is logged
+about the channel layer otherwise (its choice at start-up, channels-redis' own errors) is in
+notifications/logging.py.
 """
 
 import asyncio
@@ -18,30 +20,59 @@ import time
 from concurrent.futures import Future, wait
 
 from channels.layers import get_channel_layer
-from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 SEND_TIMEOUT_SECONDS = 2.0
-# While Redis is known to be down, sends are dropped at once (the log has the events) and one
-# probe per interval checks whether it is back. A burst of saves never queues behind timeouts.
-PROBE_INTERVAL_SECONDS = 1.0
-PROBE_GROUP = "publisher.probe"
 
 _server_loop: asyncio.AbstractEventLoop | None = None
 _thread_loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
 _pending: set[Future] = set()
-_outage_since: float | None = None
-_probes: set[asyncio.Future] = set()  # strong references: a bare task may be garbage-collected
+_order_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
 
-def log_layer_choice() -> None:
-    backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if settings.REDIS_URL:
-        logger.info("Channel layer: Redis (%s), shared by every process.", backend)
-    else:
-        logger.info("Channel layer: in-process (no REDIS_URL): live delivery reaches this process only.")
+class Outage:
+    """Whether the channel layer is known to be down. While it is, sends are dropped at once (the
+    log has the events) and one probe per interval checks whether it is back, so a burst of saves
+    never queues behind timeouts. The start and the end of an outage are logged once each.
+    Runs on the publisher's loop only."""
+
+    PROBE_INTERVAL_SECONDS = 1.0
+    PROBE_GROUP = "publisher.probe"
+
+    def __init__(self):
+        self.since: float | None = None
+        self.probe: asyncio.Future | None = None  # a strong reference: a bare task may be collected
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None
+
+    def begin(self, error: Exception) -> None:
+        if self.active:
+            return
+        self.since = time.monotonic()
+        logger.error("Publishing to the channel layer failed (%r); events stay in the log.", error)
+        self.probe = asyncio.ensure_future(self._probe_until_recovered())
+
+    async def _probe_until_recovered(self) -> None:
+        layer = get_channel_layer()
+        while not await self._answers(layer):
+            await asyncio.sleep(self.PROBE_INTERVAL_SECONDS)
+        logger.warning("Publishing to the channel layer works again after %.1f s.", time.monotonic() - self.since)
+        self.since = None
+        self.probe = None
+
+    async def _answers(self, layer) -> bool:
+        try:
+            await asyncio.wait_for(layer.group_send(self.PROBE_GROUP, {"type": "probe"}), SEND_TIMEOUT_SECONDS)
+        except Exception:  # still down
+            return False
+        return True
+
+
+_outage = Outage()
 
 
 def capture_server_loop() -> None:
@@ -63,36 +94,26 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 
 async def _send(groups: list[str], message: dict) -> None:
-    global _outage_since
-    if _outage_since is not None:
-        return
-    layer = get_channel_layer()
-    try:
-        for group in groups:
-            await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
-    except Exception as exc:  # Redis down, a timeout: the event log still has it.
-        if _outage_since is None:
-            _outage_since = time.monotonic()
-            logger.error("Publishing to the channel layer failed (%r); events stay in the log.", exc)
-            _probes.add(asyncio.ensure_future(_probe_until_recovered()))
+    # One send at a time per loop, in the order they were handed over (asyncio.Lock is first come,
+    # first served): messages leave in commit order. A control message ("you left this course")
+    # must not be overtaken by the next event of that course, or a socket would forward it under
+    # its old membership.
+    async with _order_lock():
+        if _outage.active:
+            return
+        layer = get_channel_layer()
+        try:
+            for group in groups:
+                await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
+        except Exception as exc:  # Redis down, a timeout: the event log still has it.
+            _outage.begin(exc)
 
 
-async def _probe_until_recovered() -> None:
-    global _outage_since
-    layer = get_channel_layer()
-    while not await _answers(layer):
-        await asyncio.sleep(PROBE_INTERVAL_SECONDS)
-    logger.warning("Publishing to the channel layer works again after %.1f s.", time.monotonic() - _outage_since)
-    _outage_since = None
-    _probes.clear()
-
-
-async def _answers(layer) -> bool:
-    try:
-        await asyncio.wait_for(layer.group_send(PROBE_GROUP, {"type": "probe"}), SEND_TIMEOUT_SECONDS)
-    except Exception:  # still down
-        return False
-    return True
+def _order_lock() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    if loop not in _order_locks:
+        _order_locks[loop] = asyncio.Lock()
+    return _order_locks[loop]
 
 
 def send_to_groups(groups: list[str], message: dict) -> None:
@@ -109,19 +130,3 @@ def flush(timeout: float = 5.0) -> None:
 
 
 atexit.register(flush)
-
-
-class OncePerOutage(logging.Filter):
-    """channels_redis' pub/sub receiver logs a traceback every second while Redis is away. Let the
-    first through and drop the rest until the logger has been quiet for `quiet` seconds."""
-
-    def __init__(self, quiet: float = 30.0):
-        super().__init__()
-        self.quiet = quiet
-        self.last_seen: float | None = None
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        now = time.monotonic()
-        first = self.last_seen is None or now - self.last_seen > self.quiet
-        self.last_seen = now
-        return first

@@ -5,13 +5,23 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, QuerySet
 
-from courses.models import Course, Subscription
+from courses.permissions import is_site_admin, member_courses
 
 from . import topics
 from .models import Event, ReadCursor
 
 # Catalog-topic kinds that are news for every user, not only for the catalog page.
 PERSONAL_CATALOG_KINDS = (Event.Kind.COURSE_PUBLISHED,)
+
+
+def reaches_personal_feeds(topic: str, kind: str) -> bool:
+    """Whether an event may reach anyone's feed at all. From the catalog topic only news for
+    everyone does (a new course); the catalog copy of a resource added to some course stays on the
+    catalog page, or every resource of every course would be everyone's notification.
+
+    Membership.may_see asks it for each socket; events.publish asks it once, so no doorbell rings
+    for an event every socket would drop."""
+    return topic != topics.ALL_COURSES or kind in PERSONAL_CATALOG_KINDS
 
 
 @dataclass(frozen=True)
@@ -34,12 +44,8 @@ class Membership:
         return frozenset(topics.group_for(topic) for topic in self.topics)
 
     def may_see(self, topic: str, kind: str) -> bool:
-        """The delivery rule. From the catalog topic only news for everyone reaches a personal
-        feed (a new course); the catalog copy of a resource added to some course stays on the
-        catalog page, or every resource of every course would be everyone's notification."""
-        if topic == topics.ALL_COURSES:
-            return kind in PERSONAL_CATALOG_KINDS
-        return topic in self.topics
+        """The delivery rule: a topic this user follows, and news that reaches feeds at all."""
+        return topic in self.topics and reaches_personal_feeds(topic, kind)
 
     def event_filter(self) -> Q:
         """The same rule as a query."""
@@ -48,17 +54,14 @@ class Membership:
 
 
 def membership_for(user) -> Membership:
-    """One query: the courses a user is subscribed to or teaches.
-
-    Instructors are `is_staff` too (to reach the admin), but the staff topic carries other people's
-    registrations, so it is for site administrators only."""
-    # IN (subquery) rather than an OR across a join: the join made PostgreSQL read every
-    # subscription of every course (10 ms at 30,000 subscriptions; now an index lookup).
-    mine = Subscription.objects.filter(student=user).values("course_id")
-    codes = Course.objects.filter(Q(pk__in=mine) | Q(instructor=user)).values_list("code", flat=True)
+    """One query: the courses whose events reach this user (courses.permissions.member_courses:
+    those they teach, and the published ones they are subscribed to). The staff topic carries other
+    people's registrations, so it is for site administrators only (instructors are `is_staff` too,
+    to reach the admin)."""
+    codes = member_courses(user).values_list("code", flat=True)
     return Membership(
         user_id=user.pk,
-        is_staff=user.is_active and user.is_staff and user.is_site_admin,
+        is_staff=is_site_admin(user),
         course_topics=frozenset(topics.course_topic(code) for code in codes),
     )
 
@@ -84,7 +87,9 @@ def last_read_id(user) -> int:
     return ReadCursor.objects.filter(user=user).values_list("last_read_id", flat=True).first() or 0
 
 
-UNREAD_CAP = 100  # the badge says "99+" beyond: counting every unread event cost 26 ms at 7,000
+# The badge says "99+" beyond: counting every unread event of a student who never opened the feed
+# was the slowest query of every page header (docs/performance.md).
+UNREAD_CAP = 100
 
 
 def activity_state(user) -> dict:
@@ -98,13 +103,10 @@ def activity_state(user) -> dict:
     return {"latest_id": latest, "last_read": last_read, "unread": unread}
 
 
-def feed_page(user, *, before: int | None = None, limit: int = 20, membership: Membership | None = None):
-    """Newest first, one query; `before` pages back in time by id. Items render from their payload
-    alone, so no related rows are fetched."""
-    events = visible_events(user, membership).order_by("-id")
-    if before is not None:
-        events = events.filter(id__lt=before)
-    return list(events[:limit])
+def feed_page(user, *, limit: int = 20, membership: Membership | None = None):
+    """The newest events, one query. Items render from their payload alone, so no related rows
+    are fetched."""
+    return list(visible_events(user, membership).order_by("-id")[:limit])
 
 
 def replay_after(membership: Membership, after: int, limit: int, only_topics=None) -> list[Event]:

@@ -1,7 +1,6 @@
 from django.db import transaction
 
-from . import selectors
-from .events import notify_user
+from . import control, selectors
 from .models import ReadCursor
 
 
@@ -13,5 +12,5 @@ def mark_all_read(*, user) -> int:
     if latest > cursor.last_read_id:
         cursor.last_read_id = latest
         cursor.save(update_fields=["last_read_id", "updated_at"])
-    notify_user(user.pk, {"type": "feed.read", "last_read": cursor.last_read_id})
+    control.feed_read(user.pk, cursor.last_read_id)
     return cursor.last_read_id

@@ -8,8 +8,8 @@ from django.urls import NoReverseMatch, reverse
 
 from courses.models import Announcement, Course, Resource, Subscription
 
-from . import topics
-from .events import notify_user, record
+from . import control, topics
+from .events import record
 from .models import Event
 
 User = get_user_model()
@@ -59,12 +59,12 @@ def subscribed(sender, instance: Subscription, created: bool, raw: bool = False,
         topic=topics.user_topic(course.instructor_id), title=f"{student.display_name()} joined {course.code}", **common
     )
     record(topic=topics.user_topic(student.pk), title=f"Subscribed to {course.code}", summary=course.title, **common)
-    notify_user(student.pk, {"type": "membership.changed"})
+    control.membership_changed([student.pk])
 
 
 @receiver(post_delete, sender=Subscription, dispatch_uid="membership_left")
 def unsubscribed(sender, instance: Subscription, **kwargs):
-    notify_user(instance.student_id, {"type": "membership.changed"})
+    control.membership_changed([instance.student_id])
 
 
 @receiver(post_save, sender=Course, dispatch_uid="event_course_published")
@@ -81,10 +81,14 @@ def course_saved(sender, instance: Course, created: bool, raw: bool = False, **k
             course=instance,
             actor=instance.instructor,
         )
-    instance._published_in_db = instance.is_published
-    # A new course (or a new instructor) changes whose sockets follow it. A former instructor
-    # stops following within one heartbeat, when the consumer re-reads membership.
-    notify_user(instance.instructor_id, {"type": "membership.changed"})
+    # Whose sockets follow the course changes: a new course (or a new instructor) its instructor's;
+    # publishing or unpublishing it its subscribers' (an unpublished course has no student members).
+    # A former instructor stops following within one heartbeat, when the consumer re-reads
+    # membership.
+    followers = [instance.instructor_id]
+    if not created and instance.is_published != bool(instance.saved_value("is_published")):
+        followers += Subscription.objects.filter(course=instance).values_list("student_id", flat=True)
+    control.membership_changed(followers)
 
 
 @receiver(post_save, sender=User, dispatch_uid="event_user_registered")
@@ -105,8 +109,9 @@ def user_registered(sender, instance, created: bool, raw: bool = False, **kwargs
 
 
 # Learning (courses/models/{content,quizzes,assignments,discussions}.py). Senders are named lazily
-# so this section needs no import of its own. Each model remembers what the database held before
-# the save (saved_value), so "just announced" and "just graded" need no extra query.
+# so this section needs no import of its own. Like Course, each model remembers what the database
+# held before the save (saved_value, courses/models/tracking.py), so "just announced" and "just
+# graded" need no extra query.
 
 
 @receiver(post_save, sender="courses.Lesson", dispatch_uid="event_new_lesson")

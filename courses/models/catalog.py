@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .tracking import RemembersSavedValues
+
 course_code_validator = RegexValidator(
     r"^[A-Za-z0-9_-]+$", "Use only letters, digits, '-' and '_' (for example CS101)."
 )
@@ -26,7 +28,7 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(instructor=user)
 
 
-class Course(models.Model):
+class Course(RemembersSavedValues):
     code = models.CharField(max_length=20, unique=True, validators=[course_code_validator])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -40,6 +42,7 @@ class Course(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = CourseQuerySet.as_manager()
+    remembered_fields = ("is_published",)  # so a save can tell "just published" from "already published"
 
     class Meta:
         ordering = ["code"]
@@ -50,16 +53,9 @@ class Course(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", args=[self.code])
 
-    @classmethod
-    def from_db(cls, db, field_names, values, *, fetch_mode=None):
-        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
-        # Remembered so a save can tell "just published" from "already published".
-        instance._published_in_db = instance.__dict__.get("is_published")
-        return instance
-
     @property
     def was_just_published(self) -> bool:
-        return self.is_published and not getattr(self, "_published_in_db", False)
+        return self.is_published and not self.saved_value("is_published")
 
 
 class Resource(models.Model):

@@ -14,16 +14,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from lms_site.testing import session_cookie
-from notifications.models import Event
 from notifications.selectors import visible_events
 
 
 def visible_ids(user, after: int) -> set[int]:
     return set(visible_events(user).filter(id__gt=after).values_list("id", flat=True))
-
-
-def newest_id() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 class ResumingClient:

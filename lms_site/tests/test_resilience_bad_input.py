@@ -8,8 +8,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from lms_site.testing import open_socket, receive_until
+from notifications.tests.wire import newest_id
 
-from .resilience import newest_id, visible_ids
+from .resilience import visible_ids
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

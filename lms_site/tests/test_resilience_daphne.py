@@ -8,8 +8,9 @@ import pytest
 from django.db import connection
 
 from lms_site.testing import DaphneServer, database_url
+from notifications.tests.wire import newest_id
 
-from .resilience import Instructor, ResumingClient, newest_id, visible_ids
+from .resilience import Instructor, ResumingClient, visible_ids
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from courses import services
 from courses.models import Announcement, Course, Resource, Subscription
 from notifications.models import Event
+from notifications.tests.wire import newest_id as newest
 
 pytestmark = pytest.mark.django_db
 
@@ -15,10 +16,6 @@ pytestmark = pytest.mark.django_db
 def events_after(after: int) -> list[tuple[str, str, str | None]]:
     rows = Event.objects.filter(id__gt=after).order_by("id").select_related("course")
     return [(e.kind, e.topic, e.course.code if e.course else None) for e in rows]
-
-
-def newest() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def test_new_resource_in_a_published_course_goes_to_its_topic_and_the_catalog(cs101):

@@ -3,7 +3,8 @@
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from notifications.tests.wire import FeedClient
+from courses import services
+from notifications.tests.wire import FeedClient, newest_id
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -28,10 +29,11 @@ def test_a_foreign_origin_is_refused_at_the_handshake(daphne, carol):
     assert refused.value.response.status_code == 403
 
 
-def test_a_logged_in_user_from_an_allowed_origin_gets_heartbeats(daphne, carol):
+def test_a_logged_in_user_from_an_allowed_origin_gets_heartbeats(daphne, carol, root):
+    services.post_announcement(author=root, title="For everyone", body="The newest event is hers to see")
     client = FeedClient.of(daphne, carol, origin=f"http://localhost:{daphne.port}")
     beat = client.until_heartbeat()
-    assert beat["latest"] >= 0
+    assert beat["latest"] == newest_id()
     client.close()
 
 

@@ -1,5 +1,6 @@
 // The live activity feed: one socket per tab, resumed from the last id this page holds.
-// Server protocol: notifications/consumers.py. No build step, no dependencies.
+// The protocol (messages, heartbeat, replay, close codes, event kinds): docs/architecture.md,
+// "Socket protocol". No build step, no dependencies.
 
 const body = document.body;
 const socketPath = body.dataset.socketPath;
@@ -128,7 +129,8 @@ function connect() {
       return;
     }
     setStatus("reconnecting", "reconnecting");
-    // Exponential backoff with full jitter, so a restarted server is not hit by every tab at once.
+    // Exponential backoff with equal jitter (between half the ceiling and the ceiling), so a
+    // restarted server is not hit by every tab at once.
     const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts);
     attempts += 1;
     setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
