@@ -108,31 +108,37 @@ def user_registered(sender, instance, created: bool, raw: bool = False, **kwargs
     )
 
 
-# Learning (courses/models/{content,quizzes,assignments,discussions}.py). Senders are named lazily
+# Learning and discussions (courses/models/learning.py, discussions.py). Senders are named lazily
 # so this section needs no import of its own. Like Course, each model remembers what the database
 # held before the save (saved_value, courses/models/tracking.py), so "just announced" and "just
 # graded" need no extra query.
 
 
+def _just_set(instance, field: str) -> bool:
+    """The field holds a value now and held none in the database before this save."""
+    return getattr(instance, field) is not None and instance.saved_value(field) is None
+
+
 @receiver(post_save, sender="courses.Lesson", dispatch_uid="event_new_lesson")
 def lesson_announced(sender, instance, raw: bool = False, **kwargs):
     # Fires when the lesson is released to students, which is not always when it is written.
-    if raw or instance.announced_at is None or instance.saved_value("announced_at") is not None:
+    if raw or not _just_set(instance, "announced_at"):
         return
     course = instance.module.course
+    summary = f"New {instance.get_kind_display().lower()} lesson in {instance.module.title}"
     record(
         kind=Event.Kind.NEW_LESSON,
         topic=topics.course_topic(course.code),
+        course=course,
+        summary=summary,
         title=instance.title,
         url=instance.get_absolute_url(),
-        summary=f"New {instance.get_kind_display().lower()} lesson in {instance.module.title}",
-        course=course,
     )
 
 
 @receiver(post_save, sender="courses.Attempt", dispatch_uid="event_quiz_graded")
 def quiz_graded(sender, instance, raw: bool = False, **kwargs):
-    if raw or instance.submitted_at is None or instance.saved_value("submitted_at") is not None:
+    if raw or not _just_set(instance, "submitted_at"):
         return
     lesson = instance.quiz.lesson
     course = lesson.module.course
@@ -207,23 +213,17 @@ def discussion_posted(sender, instance, created: bool, raw: bool = False, **kwar
     author = instance.author
     name = author.display_name() if author else "Someone"
     is_opening = instance.parent_id is None
-    record(
-        kind=Event.Kind.DISCUSSION_POST,
-        topic=topics.course_topic(course.code),
-        title=f"New thread: {thread.title}" if is_opening else f"{name} replied in {thread.title}",
-        url=instance.get_absolute_url(),
-        summary=instance.body,
-        course=course,
-        actor=author,
-    )
+    common = {
+        "kind": Event.Kind.DISCUSSION_POST,
+        "url": instance.get_absolute_url(),
+        "summary": instance.body,
+        "course": course,
+        "actor": author,
+    }
+    title = f"New thread: {thread.title}" if is_opening else f"{name} replied in {thread.title}"
+    record(topic=topics.course_topic(course.code), title=title, **common)
     parent = instance.parent
     if parent is not None and parent.author_id and parent.author_id != instance.author_id:
         record(
-            kind=Event.Kind.DISCUSSION_POST,
-            topic=topics.user_topic(parent.author_id),
-            title=f"{name} replied to your post in {thread.title}",
-            url=instance.get_absolute_url(),
-            summary=instance.body,
-            course=course,
-            actor=author,
+            topic=topics.user_topic(parent.author_id), title=f"{name} replied to your post in {thread.title}", **common
         )

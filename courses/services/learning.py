@@ -12,13 +12,10 @@ from ..models import (
     Answer,
     Assignment,
     Attempt,
-    Choice,
     Course,
     CourseCompletion,
     Lesson,
     LessonProgress,
-    Module,
-    Question,
     Quiz,
     Submission,
     Subscription,
@@ -207,7 +204,7 @@ def submit_assignment(*, student, assignment: Assignment, text: str = "", file=N
     return submission
 
 
-def save_content(*, obj: Module | Lesson | Quiz | Question | Choice | Assignment, by) -> None:
+def save_content(*, obj, by) -> None:
     """The instructor's authoring, one door for every piece of a course's content: modules,
     lessons, quiz settings, questions, choices and assignment settings, from the admin's pages and
     inlines, commands and the shell. `by` must teach the course (None: the operator). The model
