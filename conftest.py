@@ -36,7 +36,7 @@ def pytest_collection_modifyitems(items):
 def django_db_modify_db_settings():
     """One test database per test run, named after the pytest process, so that runs side by side
     do not trample each other. On SQLite it is a file, not Django's in-memory default: the daphne
-    processes and workers the tests start open the same database (lms_site.testing.database_url)."""
+    processes and workers the tests start open the same database (lms_site.testing.servers.database_url)."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
@@ -75,7 +75,7 @@ def fast_password_hashing(settings):
     """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores (the
     default costs ~1.5 s per user). It is PBKDF2 with few iterations: the count is stored in each
     hash, so a real daphne with the production hashers still verifies these passwords."""
-    settings.PASSWORD_HASHERS = ["lms_site.testing.FastPBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["lms_site.testing.servers.FastPBKDF2PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,7 +85,7 @@ def redis_server():
     from django.conf import settings
 
     from lms_site.settings import redis_channel_layer
-    from lms_site.testing import RedisServer
+    from lms_site.testing.servers import RedisServer
 
     server = RedisServer().start()
     settings.REDIS_URL = server.url
@@ -167,7 +167,7 @@ def daphne(django_db_setup, django_db_blocker, redis_server):
     commit their data: mark them with `transactional_db`."""
     from django.db import connection
 
-    from lms_site.testing import DaphneServer, database_url
+    from lms_site.testing.servers import DaphneServer, database_url
 
     with django_db_blocker.unblock():
         url = database_url(connection.settings_dict)
@@ -218,32 +218,10 @@ def axe():
     return run
 
 
-def login_page(browser, server, user, password=None):
-    """A browser context logged in as `user` through the real log-in form."""
-    context = browser.new_context(base_url=server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard/")
-    return page
-
-
-def admin_login_page(browser, server, user, password=None):
-    """A browser context logged into the admin as `user` through its log-in form."""
-    context = browser.new_context(base_url=server.url)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password or "pw-" + user.username * 2)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
 @pytest.fixture
 def logged_in_page(browser, daphne):
+    from lms_site.testing.browser import login_page
+
     pages = []
 
     def open_as(user, password=None):

@@ -22,7 +22,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from lms_site.testing import DaphneServer, RedisServer, free_port, wait_for_port  # noqa: E402
+from lms_site.testing.servers import DaphneServer, RedisServer, free_port, wait_for_port  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

@@ -7,9 +7,10 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 
-from courses.api.testing import client_for, error_of
 from courses.models import CourseCompletion, Lesson, LessonProgress, Subscription, Thread
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.api import client_for, error_of
+from lms_site.testing.events import events_after, newest_id
 from notifications.models import Event
 
 pytestmark = pytest.mark.django_db
@@ -112,17 +113,17 @@ def test_completing_every_lesson_completes_the_course_with_the_pages_events(alic
     first, second = w.lesson(week, "One"), w.lesson(week, "Two", position=1)
     client = client_for(carol)
     client.put(f"/api/v1/progress/{first.pk}", format="json")
-    before = w.newest_event()
+    before = newest_id()
     response = client.put(f"/api/v1/progress/{second.pk}", {"completed": True}, format="json")
     assert response.json()["course_completed"] is True
     assert CourseCompletion.objects.filter(student=carol, course=cs101).exists()
-    assert w.events_after(before) == [
+    assert events_after(before) == [
         ("course_completed", f"user:{alice.pk}"),
         ("course_completed", f"user:{carol.pk}"),
     ]
-    again = w.newest_event()
+    again = newest_id()
     client.put(f"/api/v1/progress/{second.pk}", format="json")
-    assert w.newest_event() == again  # idempotent: no second completion
+    assert newest_id() == again  # idempotent: no second completion
 
 
 @pytest.mark.parametrize(
@@ -225,7 +226,7 @@ def test_threads_list_pinned_first_then_latest_activity(alice, carol, cs101, thr
 
 
 def test_starting_a_thread_records_the_pages_event(carol, carol_in_cs101, lessons):
-    before = w.newest_event()
+    before = newest_id()
     response = client_for(carol).post(
         "/api/v1/courses/CS101/discussions",
         {"title": "Help", "body": "With *intro*", "lesson": lessons["intro"].pk},
@@ -235,7 +236,7 @@ def test_starting_a_thread_records_the_pages_event(carol, carol_in_cs101, lesson
     body = response.json()
     assert body["title"] == "Help" and body["lesson"] == lessons["intro"].pk
     assert [(p["body"], p["parent"]) for p in body["posts"]] == [("With *intro*", None)]
-    assert w.events_after(before) == [("discussion_post", "course:CS101")]
+    assert events_after(before) == [("discussion_post", "course:CS101")]
     assert Event.objects.get(id__gt=before).payload["title"] == "New thread: Help"
 
 
@@ -295,9 +296,9 @@ def test_a_thread_shows_its_replies_in_tree_order(alice, carol, thread):
 
 
 def test_a_reply_notifies_like_the_page(alice, carol, thread):
-    before = w.newest_event()
+    before = newest_id()
     client_for(alice).post(f"/api/v1/courses/CS101/discussions/{thread.pk}", {"body": "Like this."}, format="json")
-    assert w.events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{carol.pk}")]
+    assert events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{carol.pk}")]
 
 
 def test_a_reply_to_a_post_of_another_thread_is_refused(carol, cs101, thread):

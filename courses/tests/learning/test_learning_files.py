@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses.ranged import parse_range
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
 
 pytestmark = pytest.mark.django_db
 

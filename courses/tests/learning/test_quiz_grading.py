@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from courses import services
 from courses.models import Attempt, Question
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.events import events_after, newest_id
 
 pytestmark = pytest.mark.django_db
 
@@ -195,16 +196,16 @@ def test_grading_tells_only_the_student_once(carol, carol_in_cs101, quiz):
     w.lesson(quiz.lesson.module, "Still to read")  # so the course is not completed by this quiz
     question = w.single(quiz)
     attempt = services.start_attempt(student=carol, quiz=quiz)
-    before = w.newest_event()
+    before = newest_id()
     services.submit_attempt(attempt=attempt, responses={question.pk: [w.choice_id(question, "4")]})
     services.submit_attempt(attempt=attempt, responses={})
-    assert w.events_after(before) == [("grade_posted", f"user:{carol.pk}")]
+    assert events_after(before) == [("grade_posted", f"user:{carol.pk}")]
 
 
 def test_starting_an_attempt_tells_nobody(carol, carol_in_cs101, quiz):
-    before = w.newest_event()
+    before = newest_id()
     services.start_attempt(student=carol, quiz=quiz)
-    assert w.events_after(before) == []
+    assert events_after(before) == []
 
 
 # Pages

@@ -1,20 +1,11 @@
-"""Builders for the learning tests: modules, lessons, quizzes. Plain functions over the real
-models (no factories library); the people and courses come from the root conftest."""
+"""Builders for course content: modules, lessons, quizzes, questions, assignments. Plain functions
+over the real models (no factories library); the people and courses come from the root conftest."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from courses.models import Assignment, Choice, Lesson, Module, Question, Quiz
-from notifications.models import Event
-
-
-def newest_event() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def events_after(after: int) -> list[tuple[str, str]]:
-    return list(Event.objects.filter(id__gt=after).order_by("id").values_list("kind", "topic"))
 
 
 def module(course, title="Week 1", position=0) -> Module:

@@ -1,4 +1,4 @@
-"""Helpers for the API's tests: a client holding a real token, and the shape of an error."""
+"""The API as a client sees it: a client holding a real token, and the shape of every error."""
 
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
