@@ -1,7 +1,9 @@
 """Shared fixtures: the people of every test, and the real servers some tests need.
 
 People: alice and bob teach (each their own course), carol is a student subscribed to alice's
-CS101, dave is a student subscribed to nothing (the outsider), root is a site admin.
+CS101 (carol_in_cs101), dave is a student subscribed to nothing (the outsider) unless a test asks
+for dave_in_cs101, root is a site admin; `people` has them all by name, with "anonymous". They are
+defined here and nowhere else. Test helpers live in lms_site/testing/; tests never import this file.
 """
 
 import os
@@ -134,6 +136,12 @@ def root(django_user_model):
 
 
 @pytest.fixture
+def people(alice, bob, carol, dave, root):
+    """Everyone by name, and "anonymous" (None), for tests that go through them as a table."""
+    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root, "anonymous": None}
+
+
+@pytest.fixture
 def cs101(alice):
     from courses.models import Course
 
@@ -159,6 +167,13 @@ def carol_in_cs101(carol, cs101):
     from courses.models import Subscription
 
     return Subscription.objects.create(student=carol, course=cs101)
+
+
+@pytest.fixture
+def dave_in_cs101(dave, cs101):
+    from courses.models import Subscription
+
+    return Subscription.objects.create(student=dave, course=cs101)
 
 
 @pytest.fixture(scope="session")

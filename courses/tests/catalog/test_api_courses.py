@@ -13,11 +13,6 @@ from lms_site.testing.api import client_for, error_of
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(alice, bob, carol, dave, root):
-    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root, "anonymous": None}
-
-
 def codes(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [course["code"] for course in response.json()["results"]]

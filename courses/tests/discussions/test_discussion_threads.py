@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from courses import services
-from courses.models import Post, Subscription, Thread
+from courses.models import Post, Thread
 from lms_site.testing import content as w
 from lms_site.testing.events import events_after, newest_id
 
@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def thread(carol, carol_in_cs101, cs101):
     return services.start_thread(author=carol, course=cs101, title="Loops", body="How do `for` loops work?")
-
-
-@pytest.fixture
-def dave_in_cs101(dave, cs101):
-    return Subscription.objects.create(student=dave, course=cs101)
 
 
 def thread_url(thread):

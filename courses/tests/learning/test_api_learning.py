@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(alice, bob, carol, dave, root):
-    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root, "anonymous": None}
-
-
-@pytest.fixture
 def lessons(cs101, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     week = w.module(cs101)

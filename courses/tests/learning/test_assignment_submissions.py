@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses import services
-from courses.models import Submission, Subscription
+from courses.models import Submission
 from lms_site.testing import content as w
 from lms_site.testing.events import events_after, newest_id
 
@@ -22,11 +22,6 @@ def media(settings, tmp_path):
 @pytest.fixture
 def essay(cs101):
     return w.assignment_lesson(w.module(cs101), max_points=10, due_at=w.later(days=2))
-
-
-@pytest.fixture
-def dave_in_cs101(dave, cs101):
-    return Subscription.objects.create(student=dave, course=cs101)
 
 
 def pdf(name="essay.pdf", content=b"%PDF-1.4 my essay"):
