@@ -3,8 +3,10 @@ over the real models (no factories library); the people and courses come from th
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from courses import services
 from courses.models import Assignment, Choice, Lesson, Module, Question, Quiz
 
 
@@ -71,3 +73,24 @@ def ago(**delta):
 
 def later(**delta):
     return timezone.now() + timedelta(**delta)
+
+
+def a_lesson_of_each_kind(course) -> dict[str, Lesson]:
+    """One module of CS101-like lessons: text, video, file, a draft, one released later, a quiz."""
+    week = module(course)
+    return {
+        "intro": lesson(week, "Intro", position=0),
+        "video": lesson(week, "Talk", kind=Lesson.Kind.VIDEO, embed_url="https://youtu.be/dQw4w9WgXcQ", position=1),
+        "file": lesson(
+            week, "Sheet", kind=Lesson.Kind.FILE, file=ContentFile(b"cheat sheet", name="s.txt"), position=2
+        ),
+        "draft": lesson(week, "Draft", published=False, position=3),
+        "later": lesson(week, "Later", release_at=later(days=3), position=4),
+        "quiz": quiz_lesson(week, position=5).lesson,
+    }
+
+
+def take(student, quiz, responses):
+    """A whole attempt through the services: started, answered with `responses`, graded."""
+    attempt = services.start_attempt(student=student, quiz=quiz)
+    return services.submit_attempt(attempt=attempt, responses=responses)
