@@ -72,6 +72,12 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores (the

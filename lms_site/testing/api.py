@@ -21,3 +21,10 @@ def error_of(response) -> dict:
     assert body["error"]["status"] == response.status_code, body
     assert body["error"]["code"] and body["error"]["message"], body
     return body["error"]
+
+
+def download(response) -> bytes | dict:
+    """What a file endpoint answered: the file's bytes on a 200, otherwise its (checked) error."""
+    if response.status_code == 200:
+        return b"".join(response.streaming_content)
+    return error_of(response)

@@ -92,7 +92,21 @@ def database_url(settings_dict: dict) -> str:
     raise ValueError(f"no URL form for {engine}")
 
 
-class DaphneServer:
+class Loopback:
+    """Something listening on 127.0.0.1:`port`, for HTTP and WebSocket clients."""
+
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+
+class DaphneServer(Loopback):
     """`daphne lms_site.asgi:application` on a free port, as production runs it."""
 
     def __init__(self, *, database_url: str, redis_url: str = "", port: int | None = None, extra_env=None):
@@ -110,14 +124,6 @@ class DaphneServer:
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process: subprocess.Popen | None = None
         self.log_path = BASE_DIR / ".run" / f"daphne-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> "DaphneServer":
         self.log_path.parent.mkdir(exist_ok=True)

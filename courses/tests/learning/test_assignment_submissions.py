@@ -11,12 +11,7 @@ from courses.models import Submission
 from lms_site.testing import content as w
 from lms_site.testing.events import events_after, newest_id
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
