@@ -55,7 +55,12 @@ def serialized_contents_for_every_context(django_db_setup):
     context-local. Playwright's sync API switches contexts, so a test running after the browser
     started would see a fresh connection object without it, and its flush would re-run
     post_migrate (new content type ids). Putting the string on the class makes it visible to
-    every connection object of this backend."""
+    every connection object of this backend.
+
+    The attribute is private, but it is the one Django's serialized_rollback reads (in
+    TransactionTestCase._fixture_setup and _fixture_teardown) and there is no public way to set it:
+    serialize_db_to_string()/deserialize_db_from_string() from a fixture would still leave the
+    teardown flush running post_migrate, which is what recreates content types under new ids."""
     from django.db import connections
 
     for connection in connections.all():
