@@ -1,7 +1,9 @@
 """Shared fixtures: the people of every test, and the real servers some tests need.
 
 People: alice and bob teach (each their own course), carol is a student subscribed to alice's
-CS101, dave is a student subscribed to nothing (the outsider), root is a site admin.
+CS101 (carol_in_cs101), dave is a student subscribed to nothing (the outsider) unless a test asks
+for dave_in_cs101, root is a site admin; `people` has them all by name, with "anonymous". They are
+defined here and nowhere else. Test helpers live in lms_site/testing/; tests never import this file.
 """
 
 import os
@@ -36,7 +38,7 @@ def pytest_collection_modifyitems(items):
 def django_db_modify_db_settings():
     """One test database per test run, named after the pytest process, so that runs side by side
     do not trample each other. On SQLite it is a file, not Django's in-memory default: the daphne
-    processes and workers the tests start open the same database (lms_site.testing.database_url)."""
+    processes and workers the tests start open the same database (lms_site.testing.servers.database_url)."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
@@ -53,7 +55,12 @@ def serialized_contents_for_every_context(django_db_setup):
     context-local. Playwright's sync API switches contexts, so a test running after the browser
     started would see a fresh connection object without it, and its flush would re-run
     post_migrate (new content type ids). Putting the string on the class makes it visible to
-    every connection object of this backend."""
+    every connection object of this backend.
+
+    The attribute is private, but it is the one Django's serialized_rollback reads (in
+    TransactionTestCase._fixture_setup and _fixture_teardown) and there is no public way to set it:
+    serialize_db_to_string()/deserialize_db_from_string() from a fixture would still leave the
+    teardown flush running post_migrate, which is what recreates content types under new ids."""
     from django.db import connections
 
     for connection in connections.all():
@@ -70,12 +77,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded files go to a folder of this test's own."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores (the
     default costs ~1.5 s per user). It is PBKDF2 with few iterations: the count is stored in each
     hash, so a real daphne with the production hashers still verifies these passwords."""
-    settings.PASSWORD_HASHERS = ["lms_site.testing.FastPBKDF2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["lms_site.testing.servers.FastPBKDF2PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -85,7 +98,7 @@ def redis_server():
     from django.conf import settings
 
     from lms_site.settings import redis_channel_layer
-    from lms_site.testing import RedisServer
+    from lms_site.testing.servers import RedisServer
 
     server = RedisServer().start()
     settings.REDIS_URL = server.url
@@ -134,6 +147,12 @@ def root(django_user_model):
 
 
 @pytest.fixture
+def people(alice, bob, carol, dave, root):
+    """Everyone by name, and "anonymous" (None), for tests that go through them as a table."""
+    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root, "anonymous": None}
+
+
+@pytest.fixture
 def cs101(alice):
     from courses.models import Course
 
@@ -161,13 +180,20 @@ def carol_in_cs101(carol, cs101):
     return Subscription.objects.create(student=carol, course=cs101)
 
 
+@pytest.fixture
+def dave_in_cs101(dave, cs101):
+    from courses.models import Subscription
+
+    return Subscription.objects.create(student=dave, course=cs101)
+
+
 @pytest.fixture(scope="session")
 def daphne(django_db_setup, django_db_blocker, redis_server):
     """A real daphne serving the test database through the test Redis. Tests that use it must
     commit their data: mark them with `transactional_db`."""
     from django.db import connection
 
-    from lms_site.testing import DaphneServer, database_url
+    from lms_site.testing.servers import DaphneServer, database_url
 
     with django_db_blocker.unblock():
         url = database_url(connection.settings_dict)
@@ -218,32 +244,10 @@ def axe():
     return run
 
 
-def login_page(browser, server, user, password=None):
-    """A browser context logged in as `user` through the real log-in form."""
-    context = browser.new_context(base_url=server.url)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard/")
-    return page
-
-
-def admin_login_page(browser, server, user, password=None):
-    """A browser context logged into the admin as `user` through its log-in form."""
-    context = browser.new_context(base_url=server.url)
-    page = context.new_page()
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", password or "pw-" + user.username * 2)
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    return page
-
-
 @pytest.fixture
 def logged_in_page(browser, daphne):
+    from lms_site.testing.browser import login_page
+
     pages = []
 
     def open_as(user, password=None):

@@ -9,10 +9,9 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from lms_site.testing import BASE_DIR, DaphneServer, wait_for_port
+from lms_site.testing.servers import BASE_DIR, DaphneServer, wait_for_port
 
 RESULTS = BASE_DIR / "bench" / "results"
 WORK = BASE_DIR / ".run" / "bench"
@@ -222,69 +221,3 @@ def make_sessions(users) -> dict[int, str]:
         keys[user.pk] = key
     Session.objects.bulk_create(rows, batch_size=1000)
     return keys
-
-
-class AdminClient:
-    """An instructor's browser session without a browser: the real admin form over real HTTP."""
-
-    def __init__(self, base_url: str, session_key: str):
-        import http.cookiejar
-        import urllib.request
-
-        self.base_url = base_url
-        self.jar = http.cookiejar.CookieJar()
-        host = base_url.split("://")[1].split(":")[0]
-        cookie = http.cookiejar.Cookie(
-            0, "sessionid", session_key, None, False, host, False, False, "/", True,
-            False, None, False, None, None, {},
-        )  # fmt: skip
-        self.jar.set_cookie(cookie)
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
-        self.csrf = None
-
-    def get(self, path: str) -> tuple[int, str]:
-        import urllib.error
-
-        try:
-            with self.opener.open(self.base_url + path, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace")
-
-    def post(self, path: str, fields: dict) -> int:
-        import re
-        import urllib.error
-        import urllib.parse
-        import urllib.request
-
-        if self.csrf is None:
-            status, page = self.get(path)
-            assert status == 200, (status, page[:300])
-            self.csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        data = urllib.parse.urlencode({"csrfmiddlewaretoken": self.csrf, **fields}).encode()
-        request = urllib.request.Request(self.base_url + path, data=data, headers={"Referer": self.base_url})  # noqa: S310
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
-
-    def add_resource(self, course_id: int, title: str) -> int:
-        return self.post(
-            "/admin/courses/resource/add/",
-            {
-                "course": course_id,
-                "title": title,
-                "url": "https://example.edu/r/" + title.replace(" ", "-"),
-                "body": "",
-                "_save": "Save",
-            },
-        )
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-    def http_error_302(self, req, fp, code, msg, headers):
-        return fp

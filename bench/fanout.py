@@ -37,7 +37,7 @@ from bench.common import (
     write_results,
 )
 from bench.wsclients import ClientPool
-from lms_site.testing import RedisServer
+from lms_site.testing.servers import RedisServer
 
 SERVER_ENV = {**PRODUCTION_LIKE, "ACTIVITY_HEARTBEAT_SECONDS": "600"}  # no heartbeats mid-measurement
 
@@ -147,7 +147,7 @@ def main() -> None:
     if args.gc == "default":
         env["BENCH_GC_DEFAULT"] = "1"
     collectstatic(env)
-    from bench.common import AdminClient
+    from lms_site.testing.admin import AdminSession
 
     _teacher, course, student_keys, teacher_key = build_world(max(counts))
     connection.close()
@@ -163,7 +163,7 @@ def main() -> None:
                 for _ in range(nproc)
             ]
             try:
-                admin = AdminClient(servers[0].url, teacher_key)
+                admin = AdminSession(servers[0].url, teacher_key)
                 for c in counts:
                     size = {"bytes": 1500}
 

@@ -32,7 +32,7 @@ from channels_redis.core import RedisChannelLayer  # noqa: E402
 from channels_redis.pubsub import RedisPubSubChannelLayer  # noqa: E402
 
 from lms_site.settings import redis_channel_layer  # noqa: E402
-from lms_site.testing import RedisServer  # noqa: E402
+from lms_site.testing.servers import RedisServer  # noqa: E402
 
 LAYERS = {"pubsub": RedisPubSubChannelLayer, "core": RedisChannelLayer}
 

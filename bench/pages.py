@@ -17,7 +17,7 @@ import sys
 import time
 
 from bench.common import PRODUCTION_LIKE, WORK, collectstatic, fresh_postgres, summary_ms, table, use_database
-from lms_site.testing import BASE_DIR
+from lms_site.testing.servers import BASE_DIR
 
 SIZES = {
     "large": ["--students", "10000", "--courses", "500", "--resources", "50000"],

@@ -31,7 +31,7 @@ from channels.layers import channel_layers, get_channel_layer  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from lms_site.settings import redis_channel_layer  # noqa: E402
-from lms_site.testing import RedisServer  # noqa: E402
+from lms_site.testing.servers import RedisServer  # noqa: E402
 from notifications import publisher  # noqa: E402
 
 MESSAGE = {"type": "activity.event", "course_id": 1, "event": {"id": 1, "html": "x" * 400}}

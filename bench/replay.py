@@ -19,7 +19,6 @@ import time
 
 from bench.common import (
     PRODUCTION_LIKE,
-    AdminClient,
     BenchDaphne,
     collectstatic,
     fresh_sqlite,
@@ -29,7 +28,8 @@ from bench.common import (
     use_database,
     write_results,
 )
-from lms_site.testing import RedisServer
+from lms_site.testing.admin import AdminSession
+from lms_site.testing.servers import RedisServer
 
 
 def build(missed: int, noise: int):
@@ -79,7 +79,7 @@ def catch_up(server, cookie: str, cursor: int, wanted: set[int], reload_feed: bo
                 seen.add(message["id"])
             elif message["type"] == "resync":
                 assert reload_feed, "resync although the limit allows the whole replay"
-                status, _page = AdminClient(server.url, cookie).get("/notifications/")
+                status, _page = AdminSession(server.url, cookie).get("/notifications/")
                 assert status == 200, status
                 break
         return time.monotonic() - started

@@ -15,7 +15,7 @@ import os
 import time
 
 from bench.common import PRODUCTION_LIKE, fresh_postgres, fresh_sqlite, table, use_database, write_results
-from lms_site.testing import RedisServer
+from lms_site.testing.servers import RedisServer
 
 
 def writer(index: int, db_url: str, redis_url: str, start_at: float, seconds: float, queue) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from lms_site.testing import DaphneServer, RedisServer, free_port, wait_for_port  # noqa: E402
+from lms_site.testing.servers import DaphneServer, Loopback, RedisServer, free_port, wait_for_port  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -87,7 +87,7 @@ class Nginx:
         self.process = None
 
 
-class Cluster:
+class Cluster(Loopback):
     """nginx in front of `daphnes` daphne processes sharing one Redis and one database."""
 
     def __init__(self, *, database_url: str, redis_url: str = "", port: int | None = None, daphnes: int = 2,
@@ -108,14 +108,6 @@ class Cluster:
         }
         self.daphnes = [DaphneServer(database_url=database_url, extra_env=self.env) for _ in range(daphnes)]
         self.nginx: Nginx | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
     def manage(self, *args: str) -> None:
         env = {**os.environ, **self.env, "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url}

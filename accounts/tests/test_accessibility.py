@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import login_page
+from lms_site.testing.browser import login_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from courses.api.testing import client_for, error_of
+from lms_site.testing.api import client_for, error_of
 from notifications.models import Event
 
 REGISTER = "/api/v1/auth/register"

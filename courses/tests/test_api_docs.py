@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import pytest
 from drf_spectacular.validation import validate_schema
 
-from courses.api.testing import client_for
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, RequestDataTooBig, Validati
 from django.http import Http404
 from rest_framework.test import APIRequestFactory
 
-from courses.api.testing import client_for, error_of
 from lms_site.api_errors import api_exception_handler
+from lms_site.testing.api import client_for, error_of
 
 pytestmark = pytest.mark.django_db
 

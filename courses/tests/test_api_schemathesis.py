@@ -18,8 +18,8 @@ from rest_framework.authtoken.models import Token
 
 from courses.models import Announcement, Resource
 from courses.services import start_thread
-from courses.tests import learning_world as w
-from lms_site.testing import DaphneServer, database_url
+from lms_site.testing import content as w
+from lms_site.testing.servers import DaphneServer, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

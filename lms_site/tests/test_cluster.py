@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
-from websockets.sync.client import connect
 
 from deploy.cluster import Cluster
-from lms_site.testing import database_url, eventually
-
-from .resilience import Instructor
+from lms_site.testing.admin import AdminSession
+from lms_site.testing.servers import database_url, eventually
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -63,22 +62,15 @@ def wsconnects(server) -> int:
 
 def test_a_student_behind_nginx_gets_an_event_raised_on_the_other_process(cluster, alice, carol_in_cs101, cs101):
     cookie = log_in(cluster.url, "carol", "pw-carolcarol")
-    headers = {"Origin": cluster.url, "Cookie": f"sessionid={cookie}"}
     before = [wsconnects(server) for server in cluster.daphnes]
     with contextlib.ExitStack() as stack:
-        sockets = [
-            stack.enter_context(connect(f"{cluster.ws_url}/ws/activity/", additional_headers=headers, open_timeout=10))
-            for _ in range(2)
-        ]
+        sockets = [stack.enter_context(SocketClient(cluster, cookie=cookie)) for _ in range(2)]
         # least_conn gives each process one socket, so whichever process takes the instructor's
         # request, one socket is on the other: delivery crossed processes through Redis.
         eventually(lambda: [wsconnects(s) - b for s, b in zip(cluster.daphnes, before, strict=True)] == [1, 1])
-        assert Instructor(cluster, alice).add_resource(cs101, "Through-nginx") == 302
+        assert AdminSession.of(cluster, alice).add_resource(cs101.pk, "Through-nginx") == 302
         for socket in sockets:
-            while True:
-                message = json.loads(socket.recv(timeout=10))
-                if message["type"] == "event":
-                    break
+            message = socket.until(lambda m: m["type"] == "event")
             assert message["data"]["title"] == "Through-nginx"
 
 

@@ -4,7 +4,7 @@ the pages, the live socket, the admin and the API docs still work under it in a 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import admin_login_page, login_page
+from lms_site.testing.browser import admin_login_page, login_page
 
 
 @pytest.mark.django_db

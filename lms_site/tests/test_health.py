@@ -2,7 +2,7 @@
 
 import pytest
 
-from lms_site.testing import RedisServer, free_port
+from lms_site.testing.servers import RedisServer, free_port
 
 pytestmark = pytest.mark.django_db
 

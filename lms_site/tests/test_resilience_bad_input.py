@@ -7,10 +7,8 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from lms_site.testing import open_socket, receive_until
-from notifications.tests.wire import newest_id
-
-from .resilience import visible_ids
+from lms_site.testing.events import newest_id, visible_ids
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -35,13 +33,13 @@ BAD_FRAMES = [
 
 
 def next_reply(socket) -> dict:
-    return receive_until(socket, lambda m: m["type"] != "heartbeat", timeout=10)[-1]
+    return socket.until(lambda m: m["type"] != "heartbeat")
 
 
 def test_each_bad_frame_gets_a_clear_error_and_the_socket_keeps_working(daphne, carol_in_cs101, carol, cs101, draft):
     from courses.models import Resource
 
-    with open_socket(daphne, user=carol, after=newest_id()) as socket:
+    with SocketClient.of(daphne, carol, after=newest_id()) as socket:
         for frame, expected in BAD_FRAMES:
             socket.send(frame)
             assert next_reply(socket) == expected, frame
@@ -50,8 +48,8 @@ def test_each_bad_frame_gets_a_clear_error_and_the_socket_keeps_working(daphne, 
         # Still streaming, and only what carol may see: not the unpublished course's news.
         Resource.objects.create(course=draft, title="Secret draft")
         visible = Resource.objects.create(course=cs101, title="For members")
-        seen = receive_until(socket, lambda m: m["type"] == "event" and m["data"]["title"] == visible.title)
-        assert all(m["data"]["title"] != "Secret draft" for m in seen)
+        socket.until(lambda m: m["type"] == "event" and m["data"]["title"] == visible.title)
+        assert all(m["data"]["title"] != "Secret draft" for m in socket.received)
 
 
 def test_a_forged_cursor_replays_only_what_the_user_may_see(daphne, carol_in_cs101, carol, cs101, draft, ma201):
@@ -60,10 +58,10 @@ def test_a_forged_cursor_replays_only_what_the_user_may_see(daphne, carol_in_cs1
     for course in (cs101, draft, ma201, cs101):
         Resource.objects.create(course=course, title=f"Before {course.code}")
     newest = newest_id()
-    with open_socket(daphne, user=carol, after=newest) as socket:
+    with SocketClient.of(daphne, carol, after=newest) as socket:
         socket.send(json.dumps({"type": "replay", "after": 0}))  # "give me everything"
-        seen = receive_until(socket, lambda m: m["type"] == "event" and m["id"] == max(visible_ids(carol, 0)))
-        ids = [m["id"] for m in seen if m["type"] == "event"]
+        socket.until(lambda m: m["type"] == "event" and m["id"] == max(visible_ids(carol, 0)))
+        ids = socket.ids
         assert set(ids) == visible_ids(carol, 0)
         assert len(ids) == len(set(ids))
         socket.send(json.dumps({"type": "replay", "after": 10**30}))  # beyond anything: nothing, no error
@@ -73,11 +71,11 @@ def test_a_forged_cursor_replays_only_what_the_user_may_see(daphne, carol_in_cs1
 
 @pytest.mark.parametrize("size", [4097, 256 * 1024])
 def test_an_oversized_frame_closes_that_socket_only(daphne, carol, size):
-    with open_socket(daphne, user=carol) as bystander, open_socket(daphne, user=carol) as sender:
+    with SocketClient.of(daphne, carol) as bystander, SocketClient.of(daphne, carol) as sender:
         sender.send("x" * size)
         with pytest.raises(ConnectionClosed) as closed:
             while True:
-                sender.recv(timeout=10)
+                sender.next_message(timeout=10)
         assert closed.value.rcvd.code != 1011, "the consumer crashed"
         assert closed.value.rcvd.code == 4009
         bystander.send(json.dumps({"type": "ping"}))

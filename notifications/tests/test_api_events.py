@@ -2,8 +2,8 @@
 
 import pytest
 
-from courses.api.testing import client_for, error_of
 from courses.services import add_resource, post_announcement
+from lms_site.testing.api import client_for, error_of
 from notifications.models import Event
 from notifications.rendering import event_message
 

@@ -4,7 +4,7 @@ open dashboard shows it without a reload; reading in another tab clears the coun
 import pytest
 from playwright.sync_api import expect
 
-from conftest import admin_login_page, login_page
+from lms_site.testing.browser import admin_login_page, login_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -50,7 +50,7 @@ def test_the_page_shows_reconnecting_and_resumes_from_its_last_id(browser, redis
     from django.db import connection
 
     from courses import services
-    from lms_site.testing import DaphneServer, database_url
+    from lms_site.testing.servers import DaphneServer, database_url
 
     url = database_url(connection.settings_dict)
     server = DaphneServer(database_url=url, redis_url=redis_server.url).start()

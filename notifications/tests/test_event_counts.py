@@ -1,25 +1,26 @@
 """Each kind of change writes exactly the expected events on the expected topics, whichever door it
 comes through (service, admin, shell), and a rolled-back transaction writes and schedules none."""
 
+from functools import partial
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from courses import services
 from courses.models import Announcement, Course, Resource, Subscription
-from notifications.models import Event
-from notifications.tests.wire import newest_id as newest
+from lms_site.testing import events
+from lms_site.testing.events import newest_id
 
 pytestmark = pytest.mark.django_db
 
 
-def events_after(after: int) -> list[tuple[str, str, str | None]]:
-    rows = Event.objects.filter(id__gt=after).order_by("id").select_related("course")
-    return [(e.kind, e.topic, e.course.code if e.course else None) for e in rows]
+# (kind, topic, course code or None) of each event after a cursor.
+events_after = partial(events.events_after, fields=("kind", "topic", "course__code"))
 
 
 def test_new_resource_in_a_published_course_goes_to_its_topic_and_the_catalog(cs101):
-    before = newest()
+    before = newest_id()
     services.add_resource(course=cs101, title="Week 1 slides", url="https://example.edu/w1")
     assert events_after(before) == [
         ("new_resource", "course:CS101", "CS101"),
@@ -28,33 +29,33 @@ def test_new_resource_in_a_published_course_goes_to_its_topic_and_the_catalog(cs
 
 
 def test_new_resource_in_an_unpublished_course_stays_on_its_topic(draft):
-    before = newest()
+    before = newest_id()
     services.add_resource(course=draft, title="Draft notes", body="Notes")
     assert events_after(before) == [("new_resource", "course:CS999", "CS999")]
 
 
 def test_editing_a_resource_writes_nothing(cs101):
     resource = services.add_resource(course=cs101, title="Week 1", body="Text")
-    before = newest()
+    before = newest_id()
     resource.title = "Week 1 (fixed)"
     services.save_resource(resource=resource, by=cs101.instructor)
     assert events_after(before) == []
 
 
 def test_course_announcement_goes_to_the_course_topic(alice, cs101):
-    before = newest()
+    before = newest_id()
     services.post_announcement(author=alice, title="Exam moved", body="To Friday", course=cs101)
     assert events_after(before) == [("announcement", "course:CS101", "CS101")]
 
 
 def test_site_wide_announcement_goes_to_system_events(root):
-    before = newest()
+    before = newest_id()
     services.post_announcement(author=root, title="Maintenance", body="Sunday 2am")
     assert events_after(before) == [("announcement", "system_events", None)]
 
 
 def test_subscription_tells_the_instructor_and_the_student(alice, carol, cs101):
-    before = newest()
+    before = newest_id()
     services.subscribe(user=carol, course=cs101)
     assert events_after(before) == [
         ("subscription", f"user:{alice.pk}", "CS101"),
@@ -65,19 +66,19 @@ def test_subscription_tells_the_instructor_and_the_student(alice, carol, cs101):
 
 
 def test_unsubscribing_writes_no_event(carol_in_cs101, carol, cs101):
-    before = newest()
+    before = newest_id()
     services.unsubscribe(user=carol, course=cs101)
     assert events_after(before) == []
 
 
 def test_registration_goes_to_staff_only(django_user_model):
-    before = newest()
+    before = newest_id()
     django_user_model.objects.create_user(username="erin", password="pw-erinerin", role="student")
     assert events_after(before) == [("user_registered", "staff", None)]
 
 
 def test_publishing_a_course_goes_to_the_catalog_once(draft):
-    before = newest()
+    before = newest_id()
     services.set_published(course=draft, published=True, by=draft.instructor)
     draft.title = "Released Seminar"
     services.save_course(course=draft, by=draft.instructor)
@@ -85,7 +86,7 @@ def test_publishing_a_course_goes_to_the_catalog_once(draft):
 
 
 def test_a_course_loaded_from_the_database_and_published_counts_once(draft):
-    before = newest()
+    before = newest_id()
     course = Course.objects.get(pk=draft.pk)
     services.set_published(course=course, published=True, by=draft.instructor)
     services.save_course(course=Course.objects.get(pk=draft.pk), by=draft.instructor)
@@ -93,13 +94,13 @@ def test_a_course_loaded_from_the_database_and_published_counts_once(draft):
 
 
 def test_creating_a_published_course_announces_it(bob):
-    before = newest()
+    before = newest_id()
     services.save_course(course=Course(code="PH100", title="Physics", instructor=bob, is_published=True), by=bob)
     assert events_after(before) == [("course_published", "all_courses", "PH100")]
 
 
 def test_the_shell_produces_the_same_events_as_the_service(cs101):
-    before = newest()
+    before = newest_id()
     Resource.objects.create(course=cs101, title="From the shell", body="Text")
     assert events_after(before) == [
         ("new_resource", "course:CS101", "CS101"),
@@ -108,7 +109,7 @@ def test_the_shell_produces_the_same_events_as_the_service(cs101):
 
 
 def test_a_rolled_back_change_writes_and_schedules_nothing(alice, carol, cs101, django_capture_on_commit_callbacks):
-    before = newest()
+    before = newest_id()
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
         services.add_resource(course=cs101, title="Never", body="Text")
         services.post_announcement(author=alice, title="Never", body="Text", course=cs101)
@@ -128,7 +129,7 @@ def test_a_committed_change_schedules_one_publish_per_event(cs101, django_captur
 class TestThroughTheAdmin:
     def test_adding_a_resource_in_the_admin_writes_the_same_events(self, client, alice, cs101):
         client.force_login(alice)
-        before = newest()
+        before = newest_id()
         response = client.post(
             "/admin/courses/resource/add/",
             {"course": cs101.pk, "title": "Admin slides", "url": "https://example.edu/s", "body": ""},
@@ -141,7 +142,7 @@ class TestThroughTheAdmin:
 
     def test_publishing_in_the_admin_writes_one_course_published(self, client, alice, draft):
         client.force_login(alice)
-        before = newest()
+        before = newest_id()
         response = client.post(
             "/admin/courses/course/", {"action": "publish", "_selected_action": [draft.pk], "index": 0}
         )
@@ -150,7 +151,7 @@ class TestThroughTheAdmin:
 
     def test_an_announcement_in_the_admin_writes_one_event(self, client, alice, cs101):
         client.force_login(alice)
-        before = newest()
+        before = newest_id()
         response = client.post(
             "/admin/courses/announcement/add/", {"course": cs101.pk, "title": "Hello", "body": "Welcome"}
         )
@@ -160,7 +161,7 @@ class TestThroughTheAdmin:
 
     def test_adding_a_user_in_the_admin_writes_one_registration(self, client, root):
         client.force_login(root)
-        before = newest()
+        before = newest_id()
         response = client.post(
             "/admin/accounts/user/add/",
             {

@@ -4,7 +4,8 @@ socket of that user receive the course's events; unsubscribing stops them."""
 import pytest
 
 from courses import services
-from notifications.tests.wire import FeedClient, ids_on, newest_id
+from lms_site.testing.events import ids_on, newest_id
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -15,7 +16,7 @@ def is_event_on(topic):
 
 def test_subscribing_and_leaving_change_every_open_socket_of_the_user(daphne, carol, bob, ma201, root):
     start = newest_id()
-    tabs = [FeedClient.of(daphne, carol, after=start) for _ in range(2)]
+    tabs = [SocketClient.of(daphne, carol, after=start) for _ in range(2)]
     for tab in tabs:
         tab.until_heartbeat()
 
@@ -43,7 +44,7 @@ def test_a_new_course_is_followed_by_its_instructors_open_socket(daphne, bob):
     from courses.models import Course
 
     start = newest_id()
-    socket = FeedClient.of(daphne, bob, after=start)
+    socket = SocketClient.of(daphne, bob, after=start)
     socket.until_heartbeat()
     course = Course.objects.create(code="PH100", title="Physics", instructor=bob, is_published=False)
     services.add_resource(course=course, title="Draft", body="Text")
@@ -55,7 +56,7 @@ def test_replay_after_leaving_never_includes_the_course(daphne, carol_in_cs101, 
     start = newest_id()
     services.add_resource(course=cs101, title="While a member", body="Text")
     services.unsubscribe(user=carol, course=cs101)
-    socket = FeedClient.of(daphne, carol, after=start)
+    socket = SocketClient.of(daphne, carol, after=start)
     socket.until_heartbeat()
     assert all(m["topic"] != "course:CS101" for m in socket.received)
     # Nor its catalog copy: resource news of courses she does not follow is not hers.

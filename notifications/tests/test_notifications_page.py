@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 
 from courses import services
+from lms_site.testing.events import newest_id
+from lms_site.testing.sockets import SocketClient
 from notifications.models import Event, ReadCursor
-from notifications.tests.wire import FeedClient, newest_id
 
 
 @pytest.fixture
@@ -71,8 +72,8 @@ def test_mark_all_read_wants_a_post(client, carol):
 @pytest.mark.usefixtures("transactional_db")
 def test_marking_read_tells_every_open_socket_of_the_user(daphne, client, carol, busy_cs101, dave):
     busy_cs101(2)
-    tabs = [FeedClient.of(daphne, carol) for _ in range(2)]
-    other = FeedClient.of(daphne, dave)
+    tabs = [SocketClient.of(daphne, carol) for _ in range(2)]
+    other = SocketClient.of(daphne, dave)
     for socket in [*tabs, other]:
         socket.until_heartbeat()
     client.force_login(carol)

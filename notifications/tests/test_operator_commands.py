@@ -9,15 +9,16 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from courses import services
-from lms_site.testing import free_port
+from lms_site.testing.events import newest_id
+from lms_site.testing.servers import free_port
+from lms_site.testing.sockets import SocketClient
 from notifications.models import Event
-from notifications.tests.wire import FeedClient, newest_id
 
 
 @pytest.mark.usefixtures("transactional_db")
 def test_broadcast_reaches_every_open_socket(daphne, carol, dave):
     start = newest_id()
-    sockets = [FeedClient.of(daphne, user, after=start) for user in (carol, dave)]
+    sockets = [SocketClient.of(daphne, user, after=start) for user in (carol, dave)]
     for socket in sockets:
         socket.until_heartbeat()
     out = StringIO()

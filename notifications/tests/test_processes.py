@@ -3,8 +3,10 @@
 import pytest
 from django.db import connection
 
-from lms_site.testing import DaphneServer, database_url, eventually
-from notifications.tests.wire import AdminSession, FeedClient, ids_on, newest_id
+from lms_site.testing.admin import AdminSession
+from lms_site.testing.events import ids_on, newest_id
+from lms_site.testing.servers import DaphneServer, database_url, eventually
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -21,17 +23,17 @@ def test_a_resource_added_through_one_process_reaches_a_socket_on_another(
 ):
     carol = carol_in_cs101.student
     start = newest_id()
-    on_b = FeedClient.of(second_daphne, carol, after=start)
-    on_a = FeedClient.of(daphne, carol, after=start)
+    on_b = SocketClient.of(second_daphne, carol, after=start)
+    on_a = SocketClient.of(daphne, carol, after=start)
     for socket in (on_a, on_b):
         socket.until_heartbeat()
 
-    assert AdminSession(daphne, alice).add_resource(cs101, "via-a") == 302
+    assert AdminSession.of(daphne, alice).add_resource(cs101.pk, "via-a") == 302
     via_a = max(ids_on("course:CS101", start))
     assert on_b.until_event(via_a)["data"]["title"] == "via-a"
     on_a.until_event(via_a)
 
-    assert AdminSession(second_daphne, alice).add_resource(cs101, "via-b") == 302
+    assert AdminSession.of(second_daphne, alice).add_resource(cs101.pk, "via-b") == 302
     via_b = max(ids_on("course:CS101", start))
     for socket in (on_a, on_b):
         assert socket.until_event(via_b)["data"]["title"] == "via-b"
@@ -44,9 +46,9 @@ def test_without_redis_one_process_delivers_to_itself_and_says_so(alice, carol_i
     try:
         carol = carol_in_cs101.student
         start = newest_id()
-        socket = FeedClient.of(server, carol, after=start)
+        socket = SocketClient.of(server, carol, after=start)
         socket.until_heartbeat()
-        assert AdminSession(server, alice).add_resource(cs101, "in-process") == 302
+        assert AdminSession.of(server, alice).add_resource(cs101.pk, "in-process") == 302
         socket.until_event(max(ids_on("course:CS101", start)))
         socket.close()
         assert eventually(lambda: "Channel layer: in-process (no REDIS_URL)" in server.log())

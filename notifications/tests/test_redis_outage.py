@@ -10,8 +10,10 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.db import connection
 
 from lms_site.settings import redis_channel_layer
-from lms_site.testing import DaphneServer, RedisServer, database_url, eventually
-from notifications.tests.wire import AdminSession, FeedClient, ids_on, newest_id
+from lms_site.testing.admin import AdminSession
+from lms_site.testing.events import ids_on, newest_id
+from lms_site.testing.servers import DaphneServer, RedisServer, database_url, eventually
+from lms_site.testing.sockets import SocketClient
 
 
 @pytest.fixture
@@ -27,20 +29,20 @@ def test_an_outage_fails_no_request_and_loses_no_event(own_redis, alice, carol_i
     try:
         start = newest_id()
         clients = {
-            "alice": FeedClient.of(server, alice, after=start),
-            "carol": FeedClient.of(server, carol_in_cs101.student, after=start),
-            "dave": FeedClient.of(server, dave, after=start),
+            "alice": SocketClient.of(server, alice, after=start),
+            "carol": SocketClient.of(server, carol_in_cs101.student, after=start),
+            "dave": SocketClient.of(server, dave, after=start),
         }
         for client in clients.values():
             client.until_heartbeat()
-        admin = AdminSession(server, alice)
+        admin = AdminSession.of(server, alice)
 
-        statuses = [admin.add_resource(cs101, f"before-{n}") for n in range(2)]
+        statuses = [admin.add_resource(cs101.pk, f"before-{n}") for n in range(2)]
         own_redis.stop()
-        statuses += [admin.add_resource(cs101, f"during-{n}") for n in range(3)]
+        statuses += [admin.add_resource(cs101.pk, f"during-{n}") for n in range(3)]
         own_redis.start()  # same port: the processes find it again by themselves
         eventually(lambda: "Publishing to the channel layer works again" in server.log(), timeout=30)
-        statuses += [admin.add_resource(cs101, f"after-{n}") for n in range(2)]
+        statuses += [admin.add_resource(cs101.pk, f"after-{n}") for n in range(2)]
         assert statuses == [302] * 7
 
         course_events, catalog_events = ids_on("course:CS101", start), ids_on("all_courses", start)

@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from courses import services
-from notifications.tests.wire import FeedClient, ids_on, newest_id
+from lms_site.testing.events import ids_on, newest_id
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -18,7 +19,7 @@ def test_replay_sends_what_was_missed_oldest_first_then_streams(daphne, alice, c
     missed = sorted(ids_on("course:CS101", start))
     assert len(missed) == len(added)
 
-    client = FeedClient.of(daphne, carol_in_cs101.student, after=start)
+    client = SocketClient.of(daphne, carol_in_cs101.student, after=start)
     client.until_heartbeat()
     assert client.ids == missed
     assert [m["data"]["title"] for m in client.received] == [f"Week {n}" for n in range(5)]
@@ -33,7 +34,7 @@ def test_replay_sends_what_was_missed_oldest_first_then_streams(daphne, alice, c
 def test_an_event_message_carries_the_rendered_feed_item(daphne, carol_in_cs101, cs101):
     start = newest_id()
     services.add_resource(course=cs101, title="Slides <b>1</b>", url="https://example.edu/s1")
-    client = FeedClient.of(daphne, carol_in_cs101.student, after=start)
+    client = SocketClient.of(daphne, carol_in_cs101.student, after=start)
     message = client.until(lambda m: m["type"] == "event")
     assert set(message) == {"type", "id", "kind", "topic", "created_at", "data", "html"}
     assert message["kind"] == "new_resource" and message["topic"] == "course:CS101"
@@ -48,7 +49,7 @@ def test_beyond_the_bound_the_client_is_told_to_resync(daphne, settings, carol_i
     start = newest_id()
     for n in range(501):
         services.add_resource(course=cs101, title=f"Item {n}", body="Text")
-    client = FeedClient.of(daphne, carol_in_cs101.student, after=start)
+    client = SocketClient.of(daphne, carol_in_cs101.student, after=start)
     first = client.until(lambda m: m["type"] != "heartbeat")
     assert first == {"type": "resync"}
     assert client.received == []
@@ -60,7 +61,7 @@ def test_a_replay_request_fills_a_gap_the_client_noticed(daphne, carol_in_cs101,
     services.add_resource(course=cs101, title="A", body="Text")
     services.add_resource(course=cs101, title="B", body="Text")
     expected = sorted(ids_on("course:CS101", start))
-    client = FeedClient.of(daphne, carol_in_cs101.student, after=start)
+    client = SocketClient.of(daphne, carol_in_cs101.student, after=start)
     client.until_event(expected[-1])
     client.send({"type": "replay", "after": expected[0]})
     client.until_event(expected[-1])
@@ -72,7 +73,7 @@ def test_nothing_committed_during_the_hand_over_is_lost_or_sent_twice(daphne, ca
     """Sockets connect one after another while resources keep being added; each must end holding
     exactly the course's events after its cursor, each once."""
     carol = carol_in_cs101.student
-    from lms_site.testing import session_cookie
+    from lms_site.testing.servers import session_cookie
 
     cookie = session_cookie(carol)
     stop = threading.Event()
@@ -92,7 +93,7 @@ def test_nothing_committed_during_the_hand_over_is_lost_or_sent_twice(daphne, ca
     try:
         for _ in range(6):
             after = newest_id()
-            clients.append((after, FeedClient(daphne, cookie=cookie, after=after)))
+            clients.append((after, SocketClient(daphne, cookie=cookie, after=after)))
         clients[-1][1].until_heartbeat()  # the last one too has replayed and streams
     finally:
         stop.set()

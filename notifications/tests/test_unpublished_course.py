@@ -7,9 +7,10 @@ from django.db import connection
 from django.urls import reverse
 
 from courses import services
-from courses.api.testing import client_for
-from lms_site.testing import DaphneServer, database_url
-from notifications.tests.wire import FeedClient, ids_on, newest_id
+from lms_site.testing.api import client_for
+from lms_site.testing.events import ids_on, newest_id
+from lms_site.testing.servers import DaphneServer, database_url
+from lms_site.testing.sockets import SocketClient
 
 
 def set_published(course, published: bool) -> None:
@@ -23,7 +24,7 @@ def test_subscribers_of_a_course_that_is_unpublished_receive_no_more_of_its_even
 ):
     carol = carol_in_cs101.student
     start = newest_id()
-    student, teacher = FeedClient.of(daphne, carol, after=start), FeedClient.of(daphne, alice, after=start)
+    student, teacher = SocketClient.of(daphne, carol, after=start), SocketClient.of(daphne, alice, after=start)
     for socket in (student, teacher):
         socket.until_heartbeat()
     services.add_resource(course=cs101, title="While published", body="Text")
@@ -41,7 +42,7 @@ def test_subscribers_of_a_course_that_is_unpublished_receive_no_more_of_its_even
     # Nor on the next beat's replay; a fresh socket replays none of the course's events at all.
     student.until_heartbeat()
     assert hidden not in student.ids
-    fresh = FeedClient.of(daphne, carol, after=start)
+    fresh = SocketClient.of(daphne, carol, after=start)
     fresh.until_heartbeat()
     assert fresh.ids == [marker]
     for socket in (student, teacher, fresh):
@@ -66,7 +67,7 @@ def test_open_sockets_follow_the_course_when_it_is_published_again(slow_heartbea
     carol = carol_in_cs101.student
     set_published(cs101, False)
     start = newest_id()
-    socket = FeedClient.of(slow_heartbeat_daphne, carol, after=start)
+    socket = SocketClient.of(slow_heartbeat_daphne, carol, after=start)
     socket.send({"type": "ping"})
     socket.until(lambda m: m["type"] == "pong")  # connected, membership loaded
 

@@ -6,16 +6,11 @@ instructor and admins (404 for everyone else), and a resource's content is for m
 import pytest
 from django.core.files.base import ContentFile
 
-from courses.api.testing import client_for, error_of
 from courses.models import Announcement, Course, Resource
 from courses.services import add_resource, post_announcement
+from lms_site.testing.api import client_for, error_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(alice, bob, carol, dave, root):
-    return {"alice": alice, "bob": bob, "carol": carol, "dave": dave, "root": root, "anonymous": None}
 
 
 def codes(response) -> list[str]:

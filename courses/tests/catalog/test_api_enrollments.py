@@ -4,8 +4,8 @@ rules and the same events as the course page's buttons."""
 import pytest
 from django.urls import reverse
 
-from courses.api.testing import client_for, error_of
 from courses.models import Subscription
+from lms_site.testing.api import client_for, error_of
 from notifications.models import Event
 
 pytestmark = pytest.mark.django_db

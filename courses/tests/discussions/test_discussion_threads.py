@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from courses import services
-from courses.models import Post, Subscription, Thread
-from courses.tests import learning_world as w
+from courses.models import Post, Thread
+from lms_site.testing import content as w
+from lms_site.testing.events import events_after, newest_id
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def thread(carol, carol_in_cs101, cs101):
     return services.start_thread(author=carol, course=cs101, title="Loops", body="How do `for` loops work?")
-
-
-@pytest.fixture
-def dave_in_cs101(dave, cs101):
-    return Subscription.objects.create(student=dave, course=cs101)
 
 
 def thread_url(thread):
@@ -36,36 +32,36 @@ def opening(thread) -> Post:
 
 
 def test_a_new_thread_is_news_for_the_course(carol, carol_in_cs101, cs101):
-    before = w.newest_event()
+    before = newest_id()
     services.start_thread(author=carol, course=cs101, title="Hello", body="Hi all")
-    assert w.events_after(before) == [("discussion_post", "course:CS101")]
+    assert events_after(before) == [("discussion_post", "course:CS101")]
 
 
 def test_a_reply_is_news_for_the_course_and_tells_the_parents_author(alice, carol, thread):
-    before = w.newest_event()
+    before = newest_id()
     services.reply(author=alice, thread=thread, body="Like this.")
-    assert w.events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{carol.pk}")]
+    assert events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{carol.pk}")]
 
 
 def test_a_reply_to_a_reply_tells_that_replys_author(alice, carol, dave, dave_in_cs101, thread):
     answer = services.reply(author=alice, thread=thread, body="Like this.")
-    before = w.newest_event()
+    before = newest_id()
     services.reply(author=dave, thread=thread, body="Thanks!", parent=answer)
-    assert w.events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{alice.pk}")]
+    assert events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{alice.pk}")]
 
 
 def test_replying_to_yourself_tells_nobody_personally(carol, thread):
-    before = w.newest_event()
+    before = newest_id()
     services.reply(author=carol, thread=thread, body="Never mind, found it.")
-    assert w.events_after(before) == [("discussion_post", "course:CS101")]
+    assert events_after(before) == [("discussion_post", "course:CS101")]
 
 
 def test_editing_pinning_and_removing_are_not_news(alice, carol, thread):
-    before = w.newest_event()
+    before = newest_id()
     services.edit_post(user=carol, post=opening(thread), body="Edited")
     services.moderate_thread(user=alice, thread=thread, action="pin")
     services.remove_post(user=alice, post=opening(thread))
-    assert w.events_after(before) == []
+    assert events_after(before) == []
 
 
 # Threading and the page

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from courses import services
 from courses.markup import render_markdown
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
 
 ATTACKS = [
     "<script>alert(1)</script>",

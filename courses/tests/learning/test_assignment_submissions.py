@@ -7,25 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses import services
-from courses.models import Submission, Subscription
-from courses.tests import learning_world as w
+from courses.models import Submission
+from lms_site.testing import content as w
+from lms_site.testing.events import events_after, newest_id
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 @pytest.fixture
 def essay(cs101):
     return w.assignment_lesson(w.module(cs101), max_points=10, due_at=w.later(days=2))
-
-
-@pytest.fixture
-def dave_in_cs101(dave, cs101):
-    return Subscription.objects.create(student=dave, course=cs101)
 
 
 def pdf(name="essay.pdf", content=b"%PDF-1.4 my essay"):
@@ -92,14 +83,14 @@ def test_only_subscribed_students_submit(alice, dave, essay):
 
 
 def test_submitting_tells_the_instructor_and_grading_tells_the_student(alice, carol, carol_in_cs101, essay):
-    before = w.newest_event()
+    before = newest_id()
     submission = services.submit_assignment(student=carol, assignment=essay, text="Essay")
     services.submit_assignment(student=carol, assignment=essay, text="Essay, revised")
     submission.refresh_from_db()
     submission.record_grade(points=8, feedback="Good", grader=alice)
     submission.record_grade(points=8, feedback="Good", grader=alice)  # nothing changed: no news
     submission.record_grade(points=9, feedback="Good, regraded", grader=alice)
-    assert w.events_after(before) == [
+    assert events_after(before) == [
         ("assignment_submitted", f"user:{alice.pk}"),
         ("course_completed", f"user:{alice.pk}"),  # the essay is the course's only lesson
         ("course_completed", f"user:{carol.pk}"),
@@ -112,13 +103,13 @@ def test_submitting_tells_the_instructor_and_grading_tells_the_student(alice, ca
 def test_grading_in_the_admin_posts_the_grade_live(client, alice, carol, carol_in_cs101, essay):
     submission = services.submit_assignment(student=carol, assignment=essay, text="Essay")
     client.force_login(alice)
-    before = w.newest_event()
+    before = newest_id()
     url = reverse("admin:courses_submission_change", args=[submission.pk])
     response = client.post(url, {"points": 9, "feedback": "**Great** work"})
     assert response.status_code == 302
     submission.refresh_from_db()
     assert (submission.points, submission.graded_by) == (9, alice)
-    assert w.events_after(before) == [("grade_posted", f"user:{carol.pk}")]
+    assert events_after(before) == [("grade_posted", f"user:{carol.pk}")]
 
 
 def test_an_instructor_cannot_grade_another_courses_submission(client, bob, carol, carol_in_cs101, essay):

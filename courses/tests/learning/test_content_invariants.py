@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from courses import services
-from courses.api.testing import client_for
 from courses.models import Assignment, Lesson, LessonProgress, Module, Question, Quiz
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.services import INSTRUCTORS_GROUP
 from courses.models import Lesson, Module, Quiz
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.events import events_after, newest_id
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_students_have_no_admin(client, carol, mine_and_theirs):
 def test_lessons_are_added_in_order_inline_and_each_is_announced(client, alice, cs101):
     module = w.module(cs101)
     client.force_login(alice)
-    before = w.newest_event()
+    before = newest_id()
     data = {
         "course": cs101.pk,
         "title": "Week 1",
@@ -66,7 +67,7 @@ def test_lessons_are_added_in_order_inline_and_each_is_announced(client, alice, 
     response = client.post(reverse("admin:courses_module_change", args=[module.pk]), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     assert [lesson.title for lesson in module.lessons.all()] == ["First (draft)", "Second"]
-    assert w.events_after(before) == [("new_lesson", "course:CS101")]
+    assert events_after(before) == [("new_lesson", "course:CS101")]
 
 
 def test_an_instructor_cannot_put_a_lesson_in_another_courses_module(client, alice, mine_and_theirs):

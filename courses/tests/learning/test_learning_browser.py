@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from courses import services
 from courses.models import Lesson, LessonProgress, Subscription
-from courses.tests import learning_world as w
-from lms_site.testing import eventually
+from lms_site.testing import content as w
+from lms_site.testing.servers import eventually
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -9,7 +9,8 @@ from django.urls import reverse
 from courses import services
 from courses.models import CourseCompletion, Lesson, LessonProgress, Subscription, embed_src
 from courses.selectors import learning_progress
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.events import events_after, newest_id
 
 pytestmark = pytest.mark.django_db
 
@@ -64,24 +65,24 @@ def test_a_lesson_is_visible_once_its_release_time_has_passed_even_before_releas
 
 
 def test_publishing_a_lesson_without_release_time_announces_it_once(week):
-    before = w.newest_event()
+    before = newest_id()
     item = w.lesson(week, published=False)
-    assert w.events_after(before) == []
+    assert events_after(before) == []
     item.is_published = True
     item.save()
     item.title = "Variables, revised"
     item.save()
-    assert w.events_after(before) == [("new_lesson", "course:CS101")]
+    assert events_after(before) == [("new_lesson", "course:CS101")]
 
 
 def test_a_scheduled_lesson_is_announced_at_release_not_when_written(week):
-    before = w.newest_event()
+    before = newest_id()
     item = w.lesson(week, release_at=w.later(hours=2))
     call_command("release_due", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert w.events_after(before) == []
+    assert events_after(before) == []
     Lesson.objects.filter(pk=item.pk).update(release_at=w.ago(seconds=1))
     call_command("release_due", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert w.events_after(before) == [("new_lesson", "course:CS101")]
+    assert events_after(before) == [("new_lesson", "course:CS101")]
     item.refresh_from_db()
     assert item.announced_at is not None
 
@@ -89,10 +90,10 @@ def test_a_scheduled_lesson_is_announced_at_release_not_when_written(week):
 def test_release_due_is_idempotent(week, capsys):
     item = w.lesson(week, release_at=w.later(hours=2))
     Lesson.objects.filter(pk=item.pk).update(release_at=w.ago(seconds=1))
-    before = w.newest_event()
+    before = newest_id()
     call_command("release_due")
     call_command("release_due")
-    assert w.events_after(before) == [("new_lesson", "course:CS101")]
+    assert events_after(before) == [("new_lesson", "course:CS101")]
     assert capsys.readouterr().out.splitlines() == ["Announced 1 lesson(s).", "Announced 0 lesson(s)."]
     assert item.announce_if_due() is False
 
@@ -100,15 +101,15 @@ def test_release_due_is_idempotent(week, capsys):
 def test_release_due_skips_drafts(week):
     item = w.lesson(week, published=False, release_at=w.later(hours=1))
     Lesson.objects.filter(pk=item.pk).update(release_at=w.ago(hours=1))
-    before = w.newest_event()
+    before = newest_id()
     call_command("release_due", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert w.events_after(before) == []
+    assert events_after(before) == []
 
 
 def test_a_lesson_published_with_a_past_release_time_is_announced_on_save(week):
-    before = w.newest_event()
+    before = newest_id()
     w.lesson(week, release_at=w.ago(days=1))
-    assert w.events_after(before) == [("new_lesson", "course:CS101")]
+    assert events_after(before) == [("new_lesson", "course:CS101")]
 
 
 # Content rules
@@ -166,11 +167,11 @@ def test_finishing_every_lesson_completes_the_course_and_tells_the_instructor(ca
     w.lesson(week, "Draft", published=False)  # drafts do not count
     w.lesson(week, "Later", release_at=w.later(days=3))  # nor lessons not released yet
     services.complete_lesson(student=carol, lesson=first)
-    before = w.newest_event()
+    before = newest_id()
     services.complete_lesson(student=carol, lesson=second)
     services.complete_lesson(student=carol, lesson=second)  # idempotent
     assert CourseCompletion.objects.filter(student=carol, course=week.course).count() == 1
-    assert w.events_after(before) == [
+    assert events_after(before) == [
         ("course_completed", f"user:{alice.pk}"),
         ("course_completed", f"user:{carol.pk}"),
     ]

@@ -1,20 +1,13 @@
-"""Builders for the learning tests: modules, lessons, quizzes. Plain functions over the real
-models (no factories library); the people and courses come from the root conftest."""
+"""Builders for course content: modules, lessons, quizzes, questions, assignments. Plain functions
+over the real models (no factories library); the people and courses come from the root conftest."""
 
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from courses import services
 from courses.models import Assignment, Choice, Lesson, Module, Question, Quiz
-from notifications.models import Event
-
-
-def newest_event() -> int:
-    return Event.objects.order_by("-id").values_list("id", flat=True).first() or 0
-
-
-def events_after(after: int) -> list[tuple[str, str]]:
-    return list(Event.objects.filter(id__gt=after).order_by("id").values_list("kind", "topic"))
 
 
 def module(course, title="Week 1", position=0) -> Module:
@@ -80,3 +73,24 @@ def ago(**delta):
 
 def later(**delta):
     return timezone.now() + timedelta(**delta)
+
+
+def a_lesson_of_each_kind(course) -> dict[str, Lesson]:
+    """One module of CS101-like lessons: text, video, file, a draft, one released later, a quiz."""
+    week = module(course)
+    return {
+        "intro": lesson(week, "Intro", position=0),
+        "video": lesson(week, "Talk", kind=Lesson.Kind.VIDEO, embed_url="https://youtu.be/dQw4w9WgXcQ", position=1),
+        "file": lesson(
+            week, "Sheet", kind=Lesson.Kind.FILE, file=ContentFile(b"cheat sheet", name="s.txt"), position=2
+        ),
+        "draft": lesson(week, "Draft", published=False, position=3),
+        "later": lesson(week, "Later", release_at=later(days=3), position=4),
+        "quiz": quiz_lesson(week, position=5).lesson,
+    }
+
+
+def take(student, quiz, responses):
+    """A whole attempt through the services: started, answered with `responses`, graded."""
+    attempt = services.start_attempt(student=student, quiz=quiz)
+    return services.submit_attempt(attempt=attempt, responses=responses)

@@ -1,4 +1,5 @@
-"""Real processes for tests and benchmarks: a private Redis server and daphne servers.
+"""Real processes for tests, benchmarks and `make cluster`: a private Redis server, daphne servers,
+free ports, the URL of the test database, the fast password hasher, and a real session to log in with.
 
 Nothing here is mocked: the servers are the ones production runs, on free loopback ports.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 import redis
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class FastPBKDF2PasswordHasher(PBKDF2PasswordHasher):
@@ -91,7 +92,21 @@ def database_url(settings_dict: dict) -> str:
     raise ValueError(f"no URL form for {engine}")
 
 
-class DaphneServer:
+class Loopback:
+    """Something listening on 127.0.0.1:`port`, for HTTP and WebSocket clients."""
+
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+
+class DaphneServer(Loopback):
     """`daphne lms_site.asgi:application` on a free port, as production runs it."""
 
     def __init__(self, *, database_url: str, redis_url: str = "", port: int | None = None, extra_env=None):
@@ -109,14 +124,6 @@ class DaphneServer:
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process: subprocess.Popen | None = None
         self.log_path = BASE_DIR / ".run" / f"daphne-{self.port}.log"
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> "DaphneServer":
         self.log_path.parent.mkdir(exist_ok=True)
@@ -159,39 +166,6 @@ def session_cookie(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies["sessionid"].value
-
-
-def open_socket(server: DaphneServer, *, user=None, after: int | None = None, origin: str | None = None, path=None):
-    """A WebSocket to the activity consumer of a real daphne, as a browser of `user` opens it."""
-    from websockets.sync.client import connect
-
-    url = server.ws_url + (path or "/ws/activity/")
-    if after is not None:
-        url += f"?after={after}"
-    headers = {"Origin": origin or server.url}
-    if user is not None:
-        headers["Cookie"] = f"sessionid={session_cookie(user)}"
-    return connect(url, additional_headers=headers, open_timeout=10, max_size=2**22)
-
-
-def receive_json(socket, timeout: float = 5.0) -> dict:
-    import json
-
-    return json.loads(socket.recv(timeout=timeout))
-
-
-def receive_until(socket, predicate, timeout: float = 5.0) -> list[dict]:
-    """Messages until one satisfies predicate (included); TimeoutError if none does in time."""
-    deadline = time.monotonic() + timeout
-    seen = []
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no matching message within {timeout} s; got {seen!r}")
-        message = receive_json(socket, timeout=remaining)
-        seen.append(message)
-        if predicate(message):
-            return seen
 
 
 def eventually(check, timeout: float = 5.0, interval: float = 0.05):

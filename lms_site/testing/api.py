@@ -1,4 +1,4 @@
-"""Helpers for the API's tests: a client holding a real token, and the shape of an error."""
+"""The API as a client sees it: a client holding a real token, and the shape of every error."""
 
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -21,3 +21,10 @@ def error_of(response) -> dict:
     assert body["error"]["status"] == response.status_code, body
     assert body["error"]["code"] and body["error"]["message"], body
     return body["error"]
+
+
+def download(response) -> bytes | dict:
+    """What a file endpoint answered: the file's bytes on a 200, otherwise its (checked) error."""
+    if response.status_code == 200:
+        return b"".join(response.streaming_content)
+    return error_of(response)

@@ -1,0 +1,21 @@
+"""Logging a Playwright page in through the real forms; the browser itself is a conftest fixture."""
+
+
+def login_page(browser, server, user, password=None):
+    """A browser context logged in as `user` through the real log-in form."""
+    return _log_in(browser, server, user, password, form="/accounts/login/", landing="**/dashboard/")
+
+
+def admin_login_page(browser, server, user, password=None):
+    """A browser context logged into the admin as `user` through its log-in form."""
+    return _log_in(browser, server, user, password, form="/admin/login/", landing="**/admin/")
+
+
+def _log_in(browser, server, user, password, *, form: str, landing: str):
+    page = browser.new_context(base_url=server.url).new_page()
+    page.goto(form)
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(landing)
+    return page
