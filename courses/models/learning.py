@@ -86,12 +86,12 @@ class LessonQuerySet(models.QuerySet):
 
 
 class Lesson(RemembersSavedValues):
-    class Kind(models.TextChoices):
-        TEXT = "text", "Text"
-        VIDEO = "video", "Video"
-        FILE = "file", "File"
-        QUIZ = "quiz", "Quiz"
-        ASSIGNMENT = "assignment", "Assignment"
+    class Kind(models.TextChoices):  # labels come from the names: "Text", "Video", ...
+        TEXT = "text"
+        VIDEO = "video"
+        FILE = "file"
+        QUIZ = "quiz"
+        ASSIGNMENT = "assignment"
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(max_length=200)

@@ -58,12 +58,14 @@ class Command(BaseCommand):
     help = "Create demo accounts, courses, resources and announcements; sizes build benchmark data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--students", type=int, default=20, help="generated students (default 20)")
-        parser.add_argument("--courses", type=int, default=0, help="generated courses beyond the demo ones")
-        parser.add_argument("--resources", type=int, default=0, help="generated resources in all")
-        parser.add_argument(
-            "--subscriptions-per-student", type=int, default=3, help="courses each generated student follows"
-        )
+        sizes = {
+            "students": (20, "generated students (default 20)"),
+            "courses": (0, "generated courses beyond the demo ones"),
+            "resources": (0, "generated resources in all"),
+            "subscriptions-per-student": (3, "courses each generated student follows"),
+        }
+        for name, (default, help_text) in sizes.items():
+            parser.add_argument(f"--{name}", type=int, default=default, help=help_text)
         parser.add_argument("--once", action="store_true", help="do nothing if the demo already exists")
 
     def handle(self, *args, **options):
