@@ -20,6 +20,7 @@ from lms_site.api_errors import Conflict, ErrorSerializer
 
 from . import services
 from .forms import SignupForm
+from .lockout import LockedOut
 from .models import User
 
 
@@ -119,7 +120,12 @@ class TokenView(AuthThrottleMixin, ObtainAuthToken):
     @extend_schema(operation_id="auth_token", responses={200: TokenOutputSerializer}, auth=[], tags=["auth"])
     def post(self, request, *args, **kwargs):
         credentials = self.get_serializer(data=request.data)
-        credentials.is_valid(raise_exception=True)
+        # The serializer authenticates with `request=`, so django-axes counts this attempt and
+        # refuses a locked-out account or address even with the right password.
+        if not credentials.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(request, getattr(request, "axes_credentials", None))
+            raise serializers.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})
