@@ -31,7 +31,6 @@ class RegisterInputSerializer(serializers.Serializer):
     password = serializers.CharField(min_length=8, max_length=128, write_only=True, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    role = serializers.ChoiceField(choices=services.SIGNUP_ROLES, required=False, default=User.Role.STUDENT)
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -59,7 +58,7 @@ class AuthThrottleMixin:
 
 
 class RegisterView(AuthThrottleMixin, APIView):
-    """Create a student or instructor account; the answer carries its API token. A taken
+    """Create a student account (teaching is requested on the site); the answer carries its API token. A taken
     username is a 409; any other invalid field a 400."""
 
     @extend_schema(
@@ -84,7 +83,6 @@ class RegisterView(AuthThrottleMixin, APIView):
                 "password2": values["password"],
                 "first_name": values["first_name"],
                 "last_name": values["last_name"],
-                "role": values["role"],
             }
         )
         if not form.is_valid():
@@ -101,7 +99,6 @@ class RegisterView(AuthThrottleMixin, APIView):
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=values["password"],
-                role=form.cleaned_data["role"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )

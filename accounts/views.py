@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from . import services
-from .forms import ProfileForm, SignupForm
+from .forms import InstructorRequestForm, ProfileForm, SignupForm
+from .models import InstructorRequest
 
 
 def signup(request):
@@ -17,14 +18,11 @@ def signup(request):
             username=data["username"],
             email=data["email"],
             password=data["password1"],
-            role=data["role"],
             first_name=data["first_name"],
             last_name=data["last_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         welcome = f"Welcome, {user.display_name()}! Your account is ready."
-        if user.is_instructor:
-            welcome += " You can create courses in the admin."
         messages.success(request, welcome)
         return redirect("courses:dashboard")
     return render(request, "registration/signup.html", {"form": form})
@@ -38,3 +36,19 @@ def profile(request):
         messages.success(request, "Your profile was saved.")
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def instructor_access(request):
+    """A student asks to teach; a site admin decides in the admin."""
+    user = request.user
+    latest = user.instructor_requests.first()
+    may_ask = not (user.is_instructor or user.is_site_admin)
+    form = InstructorRequestForm(request.POST or None)
+    if request.method == "POST" and may_ask and form.is_valid():
+        services.request_instructor_access(user=user, reason=form.cleaned_data["reason"])
+        messages.success(request, "Thank you: a site administrator will review your request.")
+        return redirect("accounts:instructor_access")
+    pending = latest is not None and latest.status == InstructorRequest.Status.PENDING
+    context = {"form": form, "latest": latest, "may_ask": may_ask, "pending": pending}
+    return render(request, "accounts/instructor_access.html", context)
