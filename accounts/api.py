@@ -21,7 +21,7 @@ from lms_site.api_errors import Conflict, ErrorSerializer
 from . import services
 from .forms import SignupForm
 from .lockout import LockedOut
-from .models import User
+from .throttling import SignupThrottle
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -31,15 +31,6 @@ class RegisterInputSerializer(serializers.Serializer):
     password = serializers.CharField(min_length=8, max_length=128, write_only=True, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-
-
-class AccountSerializer(serializers.ModelSerializer):
-    token = serializers.CharField(read_only=True, help_text="Send it as `Authorization: Token <token>`.")
-
-    class Meta:
-        model = User
-        fields = ("id", "username", "email", "first_name", "last_name", "role", "token")
-        read_only_fields = fields
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -57,15 +48,26 @@ class AuthThrottleMixin:
     throttle_scope = "auth"
 
 
+SIGNUP_ANSWER = "Check your email: follow the link in it to finish signing up."
+
+
+class SignupAnswerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class RegisterView(AuthThrottleMixin, APIView):
-    """Create a student account (teaching is requested on the site); the answer carries its API token. A taken
-    username is a 409; any other invalid field a 400."""
+    """Sign up as a student (teaching is requested on the site). The answer is the same 202
+    whether or not the address is in use, so it tells nobody who has an account: a new address
+    gets a link to activate the account, a used one a mail to its owner. Then ask auth/token. A
+    taken username is a 409 (usernames are public); any other invalid field a 400."""
+
+    throttle_classes = [*AuthThrottleMixin.throttle_classes, SignupThrottle]
 
     @extend_schema(
         operation_id="auth_register",
         request=RegisterInputSerializer,
         responses={
-            201: AccountSerializer,
+            202: SignupAnswerSerializer,
             409: OpenApiResponse(ErrorSerializer, description="The username is taken."),
         },
         auth=[],
@@ -95,17 +97,17 @@ class RegisterView(AuthThrottleMixin, APIView):
                 raise Conflict({"username": fields["username"]})
             raise serializers.ValidationError(fields)
         try:
-            user = services.register(
+            services.sign_up(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=values["password"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                absolute_url=request.build_absolute_uri,
             )
         except IntegrityError as race:  # the same username registered a moment ago
             raise Conflict({"username": ["A user with that username already exists."]}) from race
-        user.token = Token.objects.create(user=user).key
-        return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response({"detail": SIGNUP_ANSWER}, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenView(AuthThrottleMixin, ObtainAuthToken):

@@ -16,11 +16,10 @@ class SignupForm(UserCreationForm):
         }
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        # One account per address, so a password reset reaches exactly one person.
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+        # One account per address, so a password reset reaches exactly one person; but a taken
+        # address is not an error here, it would tell anyone who has an account: sign_up mails
+        # the owner instead.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class ProfileForm(forms.ModelForm):

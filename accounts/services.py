@@ -1,6 +1,8 @@
 """Writes about people: sign-up and the instructor role, each rule once.
 
-`register` creates a student account; the sign-up page and the API's auth/register both call it.
+`sign_up` is the sign-up page's and the API's auth/register: it answers nothing about whether the
+address is taken (both cases send a mail, to the address's owner); `register` creates the student
+account, inactive until the mailed link is followed (`activate`).
 Nobody makes themselves an instructor: a student asks (`request_instructor_access`, the "Teach on
 Lumen" page) and a site admin decides in the admin (`decide_instructor_request`). `make_instructor`
 gives the role (staff, to reach the admin, and the Instructors group); an approval, the User admin
@@ -10,14 +12,24 @@ defined here too, and `ensure_instructors_group` re-applies it after every migra
 (accounts/apps.py)."""
 
 import logging
+from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from .models import InstructorRequest, User
+from .tokens import activation_token
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +161,7 @@ def register(
     password: str,
     first_name: str = "",
     last_name: str = "",
+    is_active: bool = True,
 ) -> User:
     """Create a student account (teaching is asked for afterwards: request_instructor_access)."""
     return get_user_model().objects.create_user(
@@ -157,5 +170,61 @@ def register(
         password=password,
         first_name=first_name,
         last_name=last_name,
+        is_active=is_active,
         role=User.Role.STUDENT,  # set on creation: the "registered" event names the role
     )
+
+
+def _mail(user: User, subject: str, template: str, context: dict) -> None:
+    body = render_to_string(template, {"user": user, "site_name": settings.SITE_NAME, **context})
+    send_mail(f"{subject} — {settings.SITE_NAME}", body, None, [user.email])
+
+
+def _link(absolute_url: Callable[[str], str], name: str, user: User, token: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return absolute_url(reverse(name, kwargs={"uidb64": uid, "token": token}))
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    absolute_url: Callable[[str], str],
+    first_name: str = "",
+    last_name: str = "",
+) -> None:
+    """Sign-up without telling the caller whether the address is in use: a new address gets an
+    inactive student and a link to activate it; a used one gets a mail telling its owner someone
+    tried (and no account). The password is hashed either way, so both take about as long."""
+    email = User.objects.normalize_email(email)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        make_password(password)
+        reset = _link(absolute_url, "accounts:password_reset_confirm", owner, default_token_generator.make_token(owner))
+        _mail(
+            owner,
+            "Someone tried to sign up with your address",
+            "registration/signup_exists_email.txt",
+            {"reset_link": reset},
+        )
+        return
+    user = register(
+        username=username, email=email, password=password, first_name=first_name, last_name=last_name, is_active=False
+    )
+    link = _link(absolute_url, "accounts:activate", user, activation_token.make_token(user))
+    _mail(user, "Confirm your address", "registration/signup_activate_email.txt", {"link": link})
+
+
+def activate(*, uidb64: str, token: str) -> User | None:
+    """The account the sign-up link names, activated; None for a wrong, used or expired link."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if user.is_active or not activation_token.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user

@@ -1,31 +1,48 @@
+import math
+
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from . import services
 from .forms import InstructorRequestForm, ProfileForm, SignupForm
 from .models import InstructorRequest
+from .throttling import SignupThrottle
 
 
 def signup(request):
     if request.user.is_authenticated:
         return redirect("courses:dashboard")
+    if request.method == "POST":
+        throttle = SignupThrottle()
+        if not throttle.allow_request(request, None):
+            minutes = max(1, math.ceil((throttle.wait() or 60) / 60))
+            return render(request, "registration/signup_throttled.html", {"minutes": minutes}, status=429)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.register(
+        services.sign_up(
             username=data["username"],
             email=data["email"],
             password=data["password1"],
             first_name=data["first_name"],
             last_name=data["last_name"],
+            absolute_url=request.build_absolute_uri,
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        welcome = f"Welcome, {user.display_name()}! Your account is ready."
-        messages.success(request, welcome)
-        return redirect("courses:dashboard")
+        return redirect("accounts:signup_done")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_done(request):
+    return render(request, "registration/signup_done.html")
+
+
+def activate(request, uidb64: str, token: str):
+    user = services.activate(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "registration/activation_invalid.html", status=400)
+    messages.success(request, f"Welcome, {user.display_name()}! Your account is ready: log in.")
+    return redirect("accounts:login")
 
 
 @login_required

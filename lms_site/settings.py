@@ -271,6 +271,7 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", "60/min"),
         "user": env("THROTTLE_USER", "600/min"),
         "auth": env("THROTTLE_AUTH", "10/min"),
+        "signup": env("THROTTLE_SIGNUP", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
