@@ -6,11 +6,12 @@ usernames, e-mail addresses and passwords exist once.
 """
 
 from django.db import IntegrityError
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 from lms_site.api_errors import Conflict, ErrorSerializer
 
 from . import services
+from .authentication import expires_at
 from .forms import SignupForm
 from .lockout import LockedOut
 from .throttling import SignupThrottle
@@ -111,7 +113,17 @@ class RegisterView(AuthThrottleMixin, APIView):
 
 
 class TokenView(AuthThrottleMixin, ObtainAuthToken):
-    """The caller's token for a username and password (the same token on every call)."""
+    """POST: the caller's token for a username and password (the same token on every call until
+    it expires, API_TOKEN_TTL_HOURS after it was issued). DELETE: revoke the token of the
+    authenticated caller (a log-out for API clients)."""
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else super().get_permissions()
+
+    @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request, *args, **kwargs):
+        services.revoke_tokens(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     renderer_classes = api_settings.DEFAULT_RENDERER_CLASSES
@@ -126,5 +138,8 @@ class TokenView(AuthThrottleMixin, ObtainAuthToken):
                 raise LockedOut(request, getattr(request, "axes_credentials", None))
             raise serializers.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
-        token, _ = Token.objects.get_or_create(user=user)
+        token, created = Token.objects.get_or_create(user=user)
+        if not created and expires_at(token) <= timezone.now():
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})

@@ -26,6 +26,17 @@ class User(AbstractUser):
         superuser, or an active user with the admin role."""
         return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
 
+    def save(self, *args, **kwargs):
+        # Every door that changes a password (the change and reset pages, the admin,
+        # `changepassword`, the shell) or deactivates ends here: API tokens die with the old
+        # password and with the account. set_password() leaves `_password` set until this save.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 

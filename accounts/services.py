@@ -228,3 +228,11 @@ def activate(*, uidb64: str, token: str) -> User | None:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+def revoke_tokens(*, user: User) -> int:
+    """Delete the user's API tokens (the profile page's "revoke" and the API's DELETE auth/token)."""
+    from rest_framework.authtoken.models import Token
+
+    count, _ = Token.objects.filter(user=user).delete()
+    return count

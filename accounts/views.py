@@ -3,8 +3,11 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
 
 from . import services
+from .authentication import expires_at
 from .forms import InstructorRequestForm, ProfileForm, SignupForm
 from .models import InstructorRequest
 from .throttling import SignupThrottle
@@ -52,7 +55,18 @@ def profile(request):
         form.save()
         messages.success(request, "Your profile was saved.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    tokens = [
+        {"created": token.created, "expires": expires_at(token)} for token in Token.objects.filter(user=request.user)
+    ]
+    return render(request, "accounts/profile.html", {"form": form, "tokens": tokens})
+
+
+@login_required
+@require_POST
+def revoke_tokens(request):
+    services.revoke_tokens(user=request.user)
+    messages.success(request, "Your API tokens were revoked: programs using them must log in again.")
+    return redirect("accounts:profile")
 
 
 @login_required
