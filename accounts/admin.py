@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import services
-from .models import User
+from .models import InstructorRequest, User
+
+
+def _is_site_admin(request) -> bool:
+    return request.user.is_staff and request.user.is_site_admin
 
 
 @admin.register(User)
@@ -23,9 +27,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Role", {"classes": ("wide",), "fields": ("email", "role")}),
     )
 
-    @staticmethod
-    def _is_site_admin(request) -> bool:
-        return request.user.is_staff and request.user.is_site_admin
+    _is_site_admin = staticmethod(_is_site_admin)
 
     def has_module_permission(self, request):
         return self._is_site_admin(request)
@@ -49,3 +51,55 @@ class UserAdmin(DjangoUserAdmin):
         if user.is_instructor:
             # Staff status and the group follow the role, as they do at sign-up.
             services.make_instructor(user)
+
+
+@admin.register(InstructorRequest)
+class InstructorRequestAdmin(admin.ModelAdmin):
+    """Site admins decide who may teach; the pending requests come first. Deciding goes through
+    accounts.services.decide_instructor_request, like every other door."""
+
+    list_display = ("user", "user_email", "reason", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("user", "decided_by")
+    search_fields = ("user__username", "user__email", "reason")
+    readonly_fields = ("user", "reason", "status", "created_at", "decided_by", "decided_at")
+    actions = ("approve", "decline")
+
+    @admin.display(description="email", ordering="user__email")
+    def user_email(self, obj: InstructorRequest) -> str:
+        return obj.user.email
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-status", "-created_at")  # pending first
+
+    def has_module_permission(self, request):
+        return _is_site_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_site_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_site_admin(request)  # for the actions; every field is read-only
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        pending = queryset.filter(status=InstructorRequest.Status.PENDING)
+        count = 0
+        for item in pending:
+            services.decide_instructor_request(request=item, approve=approve, by=request.user)
+            count += 1
+        verb = "Approved" if approve else "Declined"
+        self.message_user(request, f"{verb} {count} request(s); already decided ones were left as they were.")
+
+    @admin.action(description="Approve: make them instructors")
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description="Decline: they stay (or become) students")
+    def decline(self, request, queryset):
+        self._decide(request, queryset, approve=False)

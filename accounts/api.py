@@ -6,11 +6,12 @@ usernames, e-mail addresses and passwords exist once.
 """
 
 from django.db import IntegrityError
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
@@ -19,8 +20,10 @@ from rest_framework.views import APIView
 from lms_site.api_errors import Conflict, ErrorSerializer
 
 from . import services
+from .authentication import expires_at
 from .forms import SignupForm
-from .models import User
+from .lockout import LockedOut
+from .throttling import SignupThrottle
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -30,16 +33,6 @@ class RegisterInputSerializer(serializers.Serializer):
     password = serializers.CharField(min_length=8, max_length=128, write_only=True, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
-    role = serializers.ChoiceField(choices=services.SIGNUP_ROLES, required=False, default=User.Role.STUDENT)
-
-
-class AccountSerializer(serializers.ModelSerializer):
-    token = serializers.CharField(read_only=True, help_text="Send it as `Authorization: Token <token>`.")
-
-    class Meta:
-        model = User
-        fields = ("id", "username", "email", "first_name", "last_name", "role", "token")
-        read_only_fields = fields
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -57,15 +50,26 @@ class AuthThrottleMixin:
     throttle_scope = "auth"
 
 
+SIGNUP_ANSWER = "Check your email: follow the link in it to finish signing up."
+
+
+class SignupAnswerSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
 class RegisterView(AuthThrottleMixin, APIView):
-    """Create a student or instructor account; the answer carries its API token. A taken
-    username is a 409; any other invalid field a 400."""
+    """Sign up as a student (teaching is requested on the site). The answer is the same 202
+    whether or not the address is in use, so it tells nobody who has an account: a new address
+    gets a link to activate the account, a used one a mail to its owner. Then ask auth/token. A
+    taken username is a 409 (usernames are public); any other invalid field a 400."""
+
+    throttle_classes = [*AuthThrottleMixin.throttle_classes, SignupThrottle]
 
     @extend_schema(
         operation_id="auth_register",
         request=RegisterInputSerializer,
         responses={
-            201: AccountSerializer,
+            202: SignupAnswerSerializer,
             409: OpenApiResponse(ErrorSerializer, description="The username is taken."),
         },
         auth=[],
@@ -83,7 +87,6 @@ class RegisterView(AuthThrottleMixin, APIView):
                 "password2": values["password"],
                 "first_name": values["first_name"],
                 "last_name": values["last_name"],
-                "role": values["role"],
             }
         )
         if not form.is_valid():
@@ -96,22 +99,31 @@ class RegisterView(AuthThrottleMixin, APIView):
                 raise Conflict({"username": fields["username"]})
             raise serializers.ValidationError(fields)
         try:
-            user = services.register(
+            services.sign_up(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
                 password=values["password"],
-                role=form.cleaned_data["role"],
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
+                absolute_url=request.build_absolute_uri,
             )
         except IntegrityError as race:  # the same username registered a moment ago
             raise Conflict({"username": ["A user with that username already exists."]}) from race
-        user.token = Token.objects.create(user=user).key
-        return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
+        return Response({"detail": SIGNUP_ANSWER}, status=status.HTTP_202_ACCEPTED)
 
 
 class TokenView(AuthThrottleMixin, ObtainAuthToken):
-    """The caller's token for a username and password (the same token on every call)."""
+    """POST: the caller's token for a username and password (the same token on every call until
+    it expires, API_TOKEN_TTL_HOURS after it was issued). DELETE: revoke the token of the
+    authenticated caller (a log-out for API clients)."""
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "DELETE" else super().get_permissions()
+
+    @extend_schema(operation_id="auth_token_revoke", request=None, responses={204: None}, tags=["auth"])
+    def delete(self, request, *args, **kwargs):
+        services.revoke_tokens(user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     renderer_classes = api_settings.DEFAULT_RENDERER_CLASSES
@@ -119,7 +131,15 @@ class TokenView(AuthThrottleMixin, ObtainAuthToken):
     @extend_schema(operation_id="auth_token", responses={200: TokenOutputSerializer}, auth=[], tags=["auth"])
     def post(self, request, *args, **kwargs):
         credentials = self.get_serializer(data=request.data)
-        credentials.is_valid(raise_exception=True)
+        # The serializer authenticates with `request=`, so django-axes counts this attempt and
+        # refuses a locked-out account or address even with the right password.
+        if not credentials.is_valid():
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(request, getattr(request, "axes_credentials", None))
+            raise serializers.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
-        token, _ = Token.objects.get_or_create(user=user)
+        token, created = Token.objects.get_or_create(user=user)
+        if not created and expires_at(token) <= timezone.now():
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})

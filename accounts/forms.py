@@ -6,14 +6,6 @@ from .models import User
 
 class SignupForm(UserCreationForm):
     email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    role = forms.ChoiceField(
-        label="I am joining as",
-        choices=[(User.Role.STUDENT, "A student"), (User.Role.INSTRUCTOR, "An instructor")],
-        initial=User.Role.STUDENT,
-        required=False,  # left out, it means student
-        widget=forms.RadioSelect,
-        help_text="Instructors create and run courses through the admin.",
-    )
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -23,15 +15,11 @@ class SignupForm(UserCreationForm):
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }
 
-    def clean_role(self) -> str:
-        return self.cleaned_data["role"] or User.Role.STUDENT
-
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        # One account per address, so a password reset reaches exactly one person.
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email address already exists.")
-        return email
+        # One account per address, so a password reset reaches exactly one person; but a taken
+        # address is not an error here, it would tell anyone who has an account: sign_up mails
+        # the owner instead.
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
 
 class ProfileForm(forms.ModelForm):
@@ -55,3 +43,12 @@ class ProfileForm(forms.ModelForm):
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("Another account uses this email address.")
         return email
+
+
+class InstructorRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="What would you like to teach?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="A few lines for the site administrators: the subject, your experience (up to 2000 characters).",
+    )

@@ -26,5 +26,45 @@ class User(AbstractUser):
         superuser, or an active user with the admin role."""
         return self.is_active and (self.is_superuser or self.role == self.Role.ADMIN)
 
+    def save(self, *args, **kwargs):
+        # Every door that changes a password (the change and reset pages, the admin,
+        # `changepassword`, the shell) or deactivates ends here: API tokens die with the old
+        # password and with the account. set_password() leaves `_password` set until this save.
+        password_changed = self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed or not self.is_active:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class InstructorRequest(models.Model):
+    """A student asks to teach; a site admin approves (they become an instructor) or declines.
+    Written only by accounts.services (request_instructor_access, decide_instructor_request)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="instructor_requests")
+    reason = models.TextField(max_length=2000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open request per person: asking twice does not queue twice.
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(status="pending"), name="one_pending_instructor_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.get_status_display()}"

@@ -1,19 +1,35 @@
 """Writes about people: sign-up and the instructor role, each rule once.
 
-`register` creates an account with the role chosen at sign-up (student or instructor, never
-admin); the sign-up page and the API's auth/register both call it. `make_instructor` gives the
-instructor role (staff, to reach the admin, and the Instructors group); `register`, the User admin
-and seed_demo call it. What the Instructors group may do in the admin is defined here too, and
-`ensure_instructors_group` re-applies it after every migrate (accounts/apps.py)."""
+`sign_up` is the sign-up page's and the API's auth/register: it answers nothing about whether the
+address is taken (both cases send a mail, to the address's owner); `register` creates the student
+account, inactive until the mailed link is followed (`activate`).
+Nobody makes themselves an instructor: a student asks (`request_instructor_access`, the "Teach on
+Lumen" page) and a site admin decides in the admin (`decide_instructor_request`). `make_instructor`
+gives the role (staff, to reach the admin, and the Instructors group); an approval, the User admin
+and seed_demo call it; `remove_instructor` takes it back (a declined review of an existing
+instructor, `manage.py review_instructors`). What the Instructors group may do in the admin is
+defined here too, and `ensure_instructors_group` re-applies it after every migrate
+(accounts/apps.py)."""
 
 import logging
+from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from .models import User
+from .models import InstructorRequest, User
+from .tokens import activation_token
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +61,6 @@ INSTRUCTOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 INSTRUCTOR_APP_LABEL = "courses"
 
-SIGNUP_ROLES = (User.Role.STUDENT, User.Role.INSTRUCTOR)
-
 
 def instructor_codenames() -> set[str]:
     return {f"{action}_{model}" for model, actions in INSTRUCTOR_PERMISSIONS.items() for action in actions}
@@ -77,27 +91,148 @@ def make_instructor(user: User) -> User:
     return user
 
 
+def remove_instructor(user: User) -> User:
+    """Take the instructor role back: a student again, out of the Instructors group and, unless a
+    superuser, without staff status. Their courses stay; a site admin reassigns them."""
+    if user.is_instructor:
+        user.role = User.Role.STUDENT
+    user.is_staff = user.is_superuser
+    user.save(update_fields=["role", "is_staff"])
+    user.groups.remove(*Group.objects.filter(name=INSTRUCTORS_GROUP))
+    return user
+
+
+@transaction.atomic
+def request_instructor_access(*, user: User, reason: str) -> InstructorRequest:
+    """A student asks to teach. Asking again while a request is pending updates its reason."""
+    if user.is_instructor or user.is_site_admin:
+        raise ValidationError("You can already teach.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Tell us what you would like to teach."})
+    pending = InstructorRequest.objects.select_for_update().filter(user=user, status=InstructorRequest.Status.PENDING)
+    request = pending.first()
+    if request is None:
+        return InstructorRequest.objects.create(user=user, reason=reason)
+    request.reason = reason
+    request.save(update_fields=["reason"])
+    return request
+
+
+@transaction.atomic
+def decide_instructor_request(*, request: InstructorRequest, approve: bool, by: User | None) -> InstructorRequest:
+    """A site admin's decision on a pending request: approving makes the user an instructor;
+    declining leaves (or makes) them a student. A decided request stays as it was decided."""
+    request = InstructorRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
+    if request.status != InstructorRequest.Status.PENDING:
+        return request
+    request.status = InstructorRequest.Status.APPROVED if approve else InstructorRequest.Status.DECLINED
+    request.decided_at = timezone.now()
+    request.decided_by = by
+    request.save(update_fields=["status", "decided_at", "decided_by"])
+    if approve:
+        make_instructor(request.user)
+    else:
+        remove_instructor(request.user)
+    return request
+
+
+@transaction.atomic
+def queue_instructors_for_review(*, demote: bool = False) -> int:
+    """Open a pending request for every instructor who was never approved (they chose the role at
+    sign-up when it was offered, or were made one before reviews existed), so a site admin
+    confirms or declines each in the admin. With `demote` they are students until approved."""
+    approved = InstructorRequest.objects.filter(status=InstructorRequest.Status.APPROVED).values("user")
+    queued = 0
+    for user in User.objects.filter(role=User.Role.INSTRUCTOR).exclude(pk__in=approved):
+        if not user.instructor_requests.filter(status=InstructorRequest.Status.PENDING).exists():
+            InstructorRequest.objects.create(user=user, reason="Instructor before reviews: confirm or decline.")
+            queued += 1
+        if demote:
+            remove_instructor(user)
+    return queued
+
+
 @transaction.atomic
 def register(
     *,
     username: str,
     email: str,
     password: str,
-    role: str = User.Role.STUDENT,
     first_name: str = "",
     last_name: str = "",
+    is_active: bool = True,
 ) -> User:
-    """Create an account. Sign-up may choose student or instructor, never admin."""
-    if role not in SIGNUP_ROLES:
-        raise ValidationError({"role": "Choose student or instructor."})
-    user = get_user_model().objects.create_user(
+    """Create a student account (teaching is asked for afterwards: request_instructor_access)."""
+    return get_user_model().objects.create_user(
         username=username,
         email=email,
         password=password,
         first_name=first_name,
         last_name=last_name,
-        role=role,  # set on creation: the "registered" event names the role
+        is_active=is_active,
+        role=User.Role.STUDENT,  # set on creation: the "registered" event names the role
     )
-    if role == User.Role.INSTRUCTOR:
-        make_instructor(user)
+
+
+def _mail(user: User, subject: str, template: str, context: dict) -> None:
+    body = render_to_string(template, {"user": user, "site_name": settings.SITE_NAME, **context})
+    send_mail(f"{subject} — {settings.SITE_NAME}", body, None, [user.email])
+
+
+def _link(absolute_url: Callable[[str], str], name: str, user: User, token: str) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    return absolute_url(reverse(name, kwargs={"uidb64": uid, "token": token}))
+
+
+@transaction.atomic
+def sign_up(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    absolute_url: Callable[[str], str],
+    first_name: str = "",
+    last_name: str = "",
+) -> None:
+    """Sign-up without telling the caller whether the address is in use: a new address gets an
+    inactive student and a link to activate it; a used one gets a mail telling its owner someone
+    tried (and no account). The password is hashed either way, so both take about as long."""
+    email = User.objects.normalize_email(email)
+    owner = User.objects.filter(email__iexact=email).first()
+    if owner is not None:
+        make_password(password)
+        reset = _link(absolute_url, "accounts:password_reset_confirm", owner, default_token_generator.make_token(owner))
+        _mail(
+            owner,
+            "Someone tried to sign up with your address",
+            "registration/signup_exists_email.txt",
+            {"reset_link": reset},
+        )
+        return
+    user = register(
+        username=username, email=email, password=password, first_name=first_name, last_name=last_name, is_active=False
+    )
+    link = _link(absolute_url, "accounts:activate", user, activation_token.make_token(user))
+    _mail(user, "Confirm your address", "registration/signup_activate_email.txt", {"link": link})
+
+
+def activate(*, uidb64: str, token: str) -> User | None:
+    """The account the sign-up link names, activated; None for a wrong, used or expired link."""
+    try:
+        user = User.objects.get(pk=int(urlsafe_base64_decode(uidb64).decode()))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    if user.is_active or not activation_token.check_token(user, token):
+        return None
+    user.is_active = True
+    user.save(update_fields=["is_active"])
     return user
+
+
+def revoke_tokens(*, user: User) -> int:
+    """Delete the user's API tokens (the profile page's "revoke" and the API's DELETE auth/token)."""
+    from rest_framework.authtoken.models import Token
+
+    count, _ = Token.objects.filter(user=user).delete()
+    return count

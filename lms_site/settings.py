@@ -6,6 +6,7 @@ helpers below cannot read stops the start with ImproperlyConfigured naming the v
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "channels",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last: it turns a lock-out flagged during authentication into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"
@@ -134,6 +138,30 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:dashboard"
 LOGOUT_REDIRECT_URL = "courses:catalog"
+
+# django-axes first: it refuses a locked-out account or address before the password is checked, on
+# the log-in page, the admin's log-in and the API's token endpoint alike (all call authenticate()).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# One failure counter per account and one per address (either reaching the limit locks), kept in
+# the database so every daphne process shares them. They expire LOGIN_COOLOFF_MINUTES after the
+# last failure; an admin unlocks sooner in the admin (Axes: access attempts) or with `axes_reset`.
+# Counters are not reset by a successful log-in: otherwise logging into one's own account would
+# wipe the address counter and allow guessing at other accounts without end.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+_cool_off_minutes = env_int("LOGIN_COOLOFF_MINUTES", 15)
+if AXES_FAILURE_LIMIT < 1 or _cool_off_minutes < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_COOLOFF_MINUTES must be at least 1.")
+AXES_COOLOFF_TIME = timedelta(minutes=_cool_off_minutes)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked are refused unchecked and not counted, so "try again in N minutes" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "lms_site.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Attempts are recorded; successful log-ins are not (sessions already say who is logged in).
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,7 +251,7 @@ DISCUSSION_RATE_WINDOW_SECONDS = env_int("DISCUSSION_RATE_WINDOW_SECONDS", 60)
 REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -232,6 +260,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
     "EXCEPTION_HANDLER": "lms_site.api_errors.api_exception_handler",
+    # How many proxies in front of daphne wrote X-Forwarded-For; 0 ignores the header (see
+    # lms_site/addresses.py). Unset, DRF would trust whatever header a client sends.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -240,8 +271,13 @@ REST_FRAMEWORK = {
         "anon": env("THROTTLE_ANON", "60/min"),
         "user": env("THROTTLE_USER", "600/min"),
         "auth": env("THROTTLE_AUTH", "10/min"),
+        "signup": env("THROTTLE_SIGNUP", "10/hour"),
     },
 }
+# An API token works this long after it was issued (then 401; ask auth/token again).
+API_TOKEN_TTL_HOURS = env_int("API_TOKEN_TTL_HOURS", 24 * 7)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_HOURS must be at least 1.")
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
     "VERSION": "1.0.0",
