@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
-from courses.api.testing import client_for, error_of
+from lms_site.testing.api import client_for, error_of
 
 pytestmark = pytest.mark.django_db
 

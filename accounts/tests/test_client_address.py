@@ -4,8 +4,8 @@ rotates X-Forwarded-For neither escapes the API's throttles nor gets fresh lock-
 import pytest
 from django.test import RequestFactory
 
-from courses.api.testing import client_for, error_of
 from lms_site.addresses import client_address
+from lms_site.testing.api import client_for, error_of
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from accounts.models import InstructorRequest, User
 from accounts.services import INSTRUCTORS_GROUP, decide_instructor_request, request_instructor_access
-from courses.api.testing import client_for
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.db.models import F
 
-from courses.api.testing import client_for, error_of
+from lms_site.testing.api import client_for, error_of
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from accounts.models import User
-from courses.api.testing import client_for, error_of
+from lms_site.testing.api import client_for, error_of
 
 pytestmark = pytest.mark.django_db
 
