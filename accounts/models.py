@@ -28,3 +28,8 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+from .sessions import UserSession  # noqa: E402 (defined beside the code that records it)
+
+__all__ = ["User", "UserSession"]

@@ -13,6 +13,9 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("email/change/", security_views.change_email, name="email_change"),
     path("email/confirm/<str:token>/", security_views.confirm_email, name="email_confirm"),
+    path("sessions/", security_views.session_list, name="sessions"),
+    path("sessions/<int:session_id>/logout/", security_views.end_session, name="session_end"),
+    path("sessions/logout-others/", security_views.end_other_sessions, name="sessions_end_others"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),
