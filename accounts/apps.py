@@ -24,7 +24,8 @@ def _connect_security():
     """The sessions list and the audit log (accounts/sessions.py, accounts/audit.py)."""
     from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-    from . import sessions
+    from . import audit, sessions
 
+    audit.connect()
     user_logged_in.connect(sessions.record_login, dispatch_uid="accounts_record_login")
     user_logged_out.connect(sessions.record_logout, dispatch_uid="accounts_record_logout")
