@@ -21,11 +21,10 @@ from django.template.loader import render_to_string
 from .models import User
 
 SALT = "accounts.email_change"
-DEFAULT_MAX_AGE = 24 * 60 * 60
 
 
 def max_age() -> int:
-    return getattr(settings, "EMAIL_CHANGE_MAX_AGE", DEFAULT_MAX_AGE)
+    return settings.EMAIL_CHANGE_MAX_AGE
 
 
 class InvalidLink(Exception):

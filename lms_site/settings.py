@@ -186,6 +186,8 @@ if env("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lms@localhost")
+# Seconds a link that confirms a new email address stays valid (accounts/email_change.py).
+EMAIL_CHANGE_MAX_AGE = env_int("EMAIL_CHANGE_MAX_AGE", 24 * 60 * 60)
 
 # Channels: Redis when REDIS_URL is set, the in-process layer (one process only) otherwise.
 REDIS_URL = env("REDIS_URL", "")
