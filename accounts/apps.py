@@ -17,3 +17,15 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_instructors_group, dispatch_uid="accounts_ensure_instructors_group")
+        _connect_security()
+
+
+def _connect_security():
+    """The sessions list and the audit log (accounts/sessions.py, accounts/audit.py)."""
+    from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+    from . import audit, sessions
+
+    audit.connect()
+    user_logged_in.connect(sessions.record_login, dispatch_uid="accounts_record_login")
+    user_logged_out.connect(sessions.record_logout, dispatch_uid="accounts_record_logout")

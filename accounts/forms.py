@@ -23,26 +23,18 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """The email address is not here: it changes through accounts/email_change.py, which asks for
+    the password and confirms from the new mailbox."""
+
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "email", "bio")
+        fields = ("first_name", "last_name", "bio")
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "bio": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {"bio": "A few words about yourself (up to 2000 characters)."}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-
-    def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("Another account uses this email address.")
-        return email
 
 
 class InstructorRequestForm(forms.Form):

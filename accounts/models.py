@@ -68,3 +68,8 @@ class InstructorRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}: {self.get_status_display()}"
+
+
+from .sessions import UserSession  # noqa: E402 (defined beside the code that records it)
+
+__all__ = ["InstructorRequest", "User", "UserSession"]

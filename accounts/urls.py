@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import security_views, views
 
 app_name = "accounts"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("teach/", views.instructor_access, name="instructor_access"),
     path("tokens/revoke/", views.revoke_tokens, name="revoke_tokens"),
+    path("email/change/", security_views.change_email, name="email_change"),
+    path("email/confirm/<str:token>/", security_views.confirm_email, name="email_confirm"),
+    path("sessions/", security_views.session_list, name="sessions"),
+    path("sessions/<int:session_id>/logout/", security_views.end_session, name="session_end"),
+    path("sessions/logout-others/", security_views.end_other_sessions, name="sessions_end_others"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.audit import attributed
+
 from ..models import Announcement, Course, Resource, Subscription
 from ..permissions import is_site_admin, teaches
 
@@ -43,6 +45,7 @@ def mark_course_viewed(*, user, course: Course) -> None:
     Subscription.objects.filter(student=user, course=course).update(last_viewed_at=timezone.now())
 
 
+@attributed("by")
 @transaction.atomic
 def save_course(*, course: Course, by) -> Course:
     """Create or change a course. An instructor's course is always their own; a site admin may
@@ -59,6 +62,7 @@ def save_course(*, course: Course, by) -> Course:
     return course
 
 
+@attributed("by")
 def set_published(*, course: Course, published: bool, by) -> bool:
     """Publish or unpublish; returns whether anything changed. One save per course (never a bulk
     update), so publishing is an event. Events: `course_published` on publishing; unpublishing
@@ -70,6 +74,7 @@ def set_published(*, course: Course, published: bool, by) -> bool:
     return True
 
 
+@attributed("by")
 def save_resource(*, resource: Resource, by=None) -> Resource:
     """Add or change a resource of a course `by` teaches (None: the operator, from a command or the
     shell). Events: `new_resource` when added, on the
@@ -89,6 +94,7 @@ def add_resource(*, course: Course, title: str, file=None, url: str = "", body: 
     return save_resource(resource=resource, by=by)
 
 
+@attributed("by")
 def save_announcement(*, announcement: Announcement, by) -> Announcement:
     """Post or change an announcement. A course's announcements are its instructor's (or a site
     admin's); a site-wide one (no course) is a site admin's. `by` None is the operator (a command or

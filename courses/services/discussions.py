@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import attributed
+
 from ..models import (
     Course,
     Lesson,
@@ -54,6 +56,7 @@ def _clean_body(body: str) -> str:
     return body
 
 
+@attributed("author")
 @transaction.atomic
 def start_thread(*, author, course: Course, title: str, body: str, lesson: Lesson | None = None) -> Thread:
     """A new thread with its opening post, by a member of the course, within the post rate.
@@ -72,6 +75,7 @@ def start_thread(*, author, course: Course, title: str, body: str, lesson: Lesso
     return thread
 
 
+@attributed("author")
 @transaction.atomic
 def reply(*, author, thread: Thread, body: str, parent: Post | None = None) -> Post:
     """A reply to a post of the thread (by default its opening post); a locked thread takes replies
@@ -93,12 +97,14 @@ def reply(*, author, thread: Thread, body: str, parent: Post | None = None) -> P
     return post
 
 
+@attributed("user")
 def edit_post(*, user, post: Post, body: str) -> Post:
     """The author's edit, within the edit window (Post.edit). Events: none."""
     post.edit(user=user, body=_clean_body(body))
     return post
 
 
+@attributed("user")
 def moderate_thread(*, user, thread: Thread, action: str) -> None:
     """Pin, unpin, lock, unlock or delete a thread: the course's instructor and admins only.
     Events: none."""
@@ -118,6 +124,7 @@ def moderate_thread(*, user, thread: Thread, action: str) -> None:
     thread.set_flags(**flags[action])
 
 
+@attributed("user")
 def rename_thread(*, user, thread: Thread, title: str) -> None:
     """A moderator's correction of a thread's title. Events: none."""
     if not teaches(user, thread.course):
@@ -127,6 +134,7 @@ def rename_thread(*, user, thread: Thread, title: str) -> None:
     thread.save(update_fields=["title"])
 
 
+@attributed("user")
 def remove_post(*, user, post: Post) -> None:
     """A moderator removes a post: it stays in the tree, its text hidden. Events: none."""
     if not teaches(user, post.thread.course):

@@ -8,6 +8,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from accounts.audit import attributed
+
 from ..models import (
     Answer,
     Assignment,
@@ -167,6 +169,7 @@ def submit_attempt(*, attempt: Attempt, responses: dict[int, object]) -> Attempt
     return attempt
 
 
+@attributed("student")
 @transaction.atomic
 def submit_assignment(*, student, assignment: Assignment, text: str = "", file=None) -> Submission:
     """Submit, or resubmit until the due date. A first submission after the due date is accepted
@@ -204,6 +207,7 @@ def submit_assignment(*, student, assignment: Assignment, text: str = "", file=N
     return submission
 
 
+@attributed("by")
 def save_content(*, obj, by) -> None:
     """The instructor's authoring, one door for every piece of a course's content: modules,
     lessons, quiz settings, questions, choices and assignment settings, from the admin's pages and
@@ -217,6 +221,7 @@ def save_content(*, obj, by) -> None:
     obj.save()
 
 
+@attributed("by")
 def grade_submission(*, submission: Submission, points: int | None, feedback: str, by) -> Submission:
     """Grade or regrade a submission of a course `by` teaches. Points stamp who graded and when;
     without points only the feedback is kept. Events: `grade_posted`, to the student, when the

@@ -1,0 +1,186 @@
+"""The audit log: who changed what, when, with the values before and after.
+
+django-auditlog records the diff of every save and delete of the models in AUDITED from signals,
+into its LogEntry (actor, content type, object id and repr, timestamp, {field: [old, new]}).
+This module decides the rest:
+
+- **Whose changes.** Instructors', site admins' and the operator's (a command or the shell), not
+  students' own writes (their posts and submissions are the product, not administration) and not
+  anonymous ones (sign-up). `_only_staff_and_operator` drops the others through auditlog's pre_log.
+- **Who did it.** In a page or the admin, `AuditMiddleware` names the logged-in user. Services
+  also name their actor (`acting_as`, applied by `@attributed`): an API call authenticated by token
+  has no user at the middleware, and a command has no request at all. A service's `by` of None
+  outside a request is the operator: the entry has no actor and a note saying so, with the command.
+- **Never changed.** Entries are append-only: a model-level guard refuses saving an existing entry
+  and deleting any (`_refuse_update`, `_refuse_delete`); migration accounts/0004 adds a database
+  trigger that refuses updates too (except the actor set to NULL when that user is deleted; the
+  actor's email stays). The admin gives nobody, superusers included, add, change or delete, and
+  shows the log to site admins only (`AuditEntryAdmin`).
+- **Never secrets.** The user model is recorded for its role and status fields only; passwords
+  and their hashes are never included.
+"""
+
+import functools
+import sys
+from contextvars import ContextVar
+
+from auditlog.admin import LogEntryAdmin
+from auditlog.middleware import AuditlogMiddleware
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from auditlog.signals import pre_log
+from django.apps import apps
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models.signals import pre_delete, pre_save
+
+from .sessions import client_ip
+
+OPERATOR_NOTE = "No request: the operator (a management command or the shell)."
+
+# model label -> fields recorded (None: all its columns). What a change of each means to an auditor.
+AUDITED: dict[str, list[str] | None] = {
+    "courses.Course": None,
+    "courses.Resource": None,
+    "courses.Announcement": None,
+    "courses.Module": None,
+    "courses.Lesson": None,
+    "courses.Quiz": None,
+    "courses.Question": None,
+    "courses.Choice": None,
+    "courses.Assignment": None,
+    # Grades, not the student's work itself.
+    "courses.Submission": ["points", "feedback", "graded_at", "graded_by"],
+    # Moderation.
+    "courses.Thread": ["title", "is_pinned", "is_locked"],
+    "courses.Post": ["body", "is_removed", "edited_at"],
+    # Role and status; never the password.
+    "accounts.User": ["username", "email", "role", "is_active", "is_staff", "is_superuser"],
+}
+
+_UNSET = object()
+_acting = ContextVar("audit_acting", default=_UNSET)  # the user a service names
+_request = ContextVar("audit_request", default=None)
+
+
+class AuditLogIsAppendOnly(PermissionDenied):
+    pass
+
+
+def register_models() -> None:
+    for label, fields in AUDITED.items():
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            # "All" means the row's own columns, not the reverse relations auditlog would list too.
+            auditlog.register(model, include_fields=fields or [f.name for f in model._meta.concrete_fields])
+
+
+class AuditMiddleware(AuditlogMiddleware):
+    """auditlog's middleware (actor, IP address), knowing the request is there and reading the IP
+    address as the sessions page does: X-Forwarded-For only from our own proxy."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return super().__call__(request)
+        finally:
+            _request.reset(token)
+
+
+def attributed(actor_argument: str):
+    """Decorate a service so its writes name the user passed as `actor_argument` (a keyword). None
+    (the operator) leaves the request's user, if any, or the operator's note."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def wrapper(*args, **kwargs):
+            actor = kwargs.get(actor_argument)
+            if actor is None:
+                return service(*args, **kwargs)
+            token = _acting.set(actor)
+            try:
+                return service(*args, **kwargs)
+            finally:
+                _acting.reset(token)
+
+        return wrapper
+
+    return decorate
+
+
+def _actor():
+    """The user behind the write now being logged, None for the operator, or _UNSET when it is an
+    anonymous request."""
+    acting = _acting.get()
+    if acting is not _UNSET:
+        return acting
+    request = _request.get()
+    if request is None:
+        return None
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else _UNSET
+
+
+def _only_staff_and_operator(sender, **kwargs) -> bool:
+    actor = _actor()
+    if actor is None:
+        return True
+    return actor is not _UNSET and (actor.is_staff or actor.is_site_admin)
+
+
+def _attribute(sender, instance, **kwargs) -> None:
+    """Runs before auditlog's own request receiver, which fills in the actor only if still empty."""
+    if not instance._state.adding:
+        raise AuditLogIsAppendOnly("Audit log entries cannot be changed.")
+    actor = _actor()
+    if actor is not None and actor is not _UNSET:
+        if instance.actor_id is None:
+            instance.actor = actor
+            instance.actor_email = actor.email
+    elif actor is None:
+        note = {"note": OPERATOR_NOTE}
+        if sys.argv and sys.argv[0].endswith("manage.py") and len(sys.argv) > 1:
+            note["command"] = sys.argv[1]
+        instance.additional_data = {**(instance.additional_data or {}), **note}
+
+
+def _refuse_delete(sender, instance, **kwargs) -> None:
+    raise AuditLogIsAppendOnly("Audit log entries cannot be deleted.")
+
+
+def connect() -> None:
+    register_models()
+    pre_log.connect(_only_staff_and_operator, dispatch_uid="accounts_audit_only_staff")
+    pre_save.connect(_attribute, sender=LogEntry, dispatch_uid="accounts_audit_attribute")
+    pre_delete.connect(_refuse_delete, sender=LogEntry, dispatch_uid="accounts_audit_refuse_delete")
+    if admin.site.is_registered(LogEntry):
+        admin.site.unregister(LogEntry)
+    admin.site.register(LogEntry, AuditEntryAdmin)
+
+
+class AuditEntryAdmin(LogEntryAdmin):
+    """Read-only, for site admins: not instructors, whatever permissions they are given, and no
+    add, change or delete for anyone."""
+
+    @staticmethod
+    def _is_site_admin(request) -> bool:
+        return request.user.is_staff and request.user.is_site_admin
+
+    def has_module_permission(self, request):
+        return self._is_site_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_site_admin(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
