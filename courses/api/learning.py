@@ -5,7 +5,6 @@ selectors and services decide the rest."""
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -197,9 +196,8 @@ class ProgressView(APIView):
     def put(self, request, lesson_id):
         data = ProgressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        found = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
-        course = selectors.get_member_course(request.user, found.module.course.code)
-        lesson = selectors.get_lesson_for_user(request.user, course, found.pk)
+        lesson = selectors.get_lesson_by_id_for_user(request.user, lesson_id)
+        course = lesson.module.course
         with transaction.atomic():
             progress = services.record_lesson_view(student=request.user, lesson=lesson)
             if data.validated_data["completed"]:
