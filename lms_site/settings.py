@@ -164,6 +164,13 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+# A separate, cookie-less origin for user files (https://files.example-usercontent.edu): when set,
+# file views redirect there with a signed link and only that host serves them (courses/files.py).
+USER_FILES_ORIGIN = env("USER_FILES_ORIGIN", "").rstrip("/")
+if USER_FILES_ORIGIN and not USER_FILES_ORIGIN.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"USER_FILES_ORIGIN={USER_FILES_ORIGIN!r} is not an origin like https://files.example.edu."
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail: the console unless an SMTP host is configured (Django 6.1 mailers).

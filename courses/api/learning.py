@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from lms_site.api_errors import Conflict
 
-from .. import permissions, selectors, services
+from .. import files, permissions, selectors, services
 from ..models import (
     Course,
     CourseCompletion,
@@ -24,7 +24,6 @@ from ..models import (
     LessonProgress,
     Module,
 )
-from ..ranged import ranged_file_response
 from .renderers import CSVRenderer
 from .shared import NULLABLE_URI, PersonSerializer, absolute
 
@@ -169,7 +168,7 @@ class _LessonFileView(APIView):
         stored = getattr(lesson, self.field)
         if not stored:
             raise Http404(f"This lesson has no {self.field}.")
-        return ranged_file_response(request._request, stored, as_attachment=self.field == "file")
+        return files.serve(request._request, stored, inline=self.field == "video")
 
 
 class LessonVideoView(_LessonFileView):
