@@ -92,7 +92,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "lms_site.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"
@@ -262,16 +262,21 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Security: strict by default; production turns on HTTPS-only cookies and HSTS.
-# Content Security Policy (Django's own middleware): scripts and styles from this site only, no
-# inline script anywhere (Swagger UI gets its start-up script from a URL). Inline styles are allowed
-# for Swagger UI, which sets them from its bundle. Frames only for the allow-listed video hosts.
+# Content Security Policy (Django's middleware, lms_site/csp.py): scripts only from this site's static
+# path and the API docs' start-up script (not 'self': an uploaded .js must never load as a script),
+# styles from this site, no inline script anywhere (Swagger UI gets its start-up script from a URL).
+# Inline styles are allowed for Swagger UI, which sets them from its bundle. Frames only for the
+# allow-listed video hosts.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
+    "script-src": [
+        STATIC_URL if "://" in STATIC_URL else "{origin}/" + STATIC_URL.lstrip("/"),
+        "{origin}/api/v1/docs/",
+    ],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
-    "media-src": [CSP.SELF],
+    "media-src": [CSP.SELF, *([USER_FILES_ORIGIN] if USER_FILES_ORIGIN else [])],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
