@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms_site.csp.ContentSecurityPolicyMiddleware",
+    # Innermost: it sees the 400 of a too-large upload whether the CSRF check or the view parsed it.
+    "lms_site.uploads.UploadTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"
@@ -172,6 +174,12 @@ if USER_FILES_ORIGIN and not USER_FILES_ORIGIN.startswith(("https://", "http://"
         f"USER_FILES_ORIGIN={USER_FILES_ORIGIN!r} is not an origin like https://files.example.edu."
     )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file over MAX_UPLOAD_MB stops the parsing and gets a 413 (lms_site/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "lms_site.uploads.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Mail: the console unless an SMTP host is configured (Django 6.1 mailers).
 if env("EMAIL_HOST"):
