@@ -1,10 +1,9 @@
 """A course's gradebook: one row per subscribed student with progress, the best score of each quiz
 and the grade of each assignment. The admin's CSV export and `manage.py export_grades` share it."""
 
-import csv
-
 from django.db.models import Sum
 
+from . import csv_writer
 from .models import Attempt, Course, Lesson, LessonProgress, Question, Submission
 
 
@@ -64,7 +63,7 @@ def gradebook(course: Course) -> tuple[list[str], list[list]]:
 def write_gradebook_csv(course: Course, stream) -> int:
     """Write the gradebook to a text stream; returns the number of students."""
     header, rows = gradebook(course)
-    writer = csv.writer(stream)
+    writer = csv_writer.writer(stream)
     writer.writerow(["course", *header])
     writer.writerows([course.code, *row] for row in rows)
     return len(rows)

@@ -87,3 +87,17 @@ def course_of(obj) -> Course:
     while not isinstance(obj, Course):
         obj = getattr(obj, _PARENT[type(obj).__name__])
     return obj
+
+
+def is_course_content(obj) -> bool:
+    return isinstance(obj, Course) or type(obj).__name__ in _PARENT
+
+
+def may_change(user, obj) -> bool:
+    """May this user change this course or row of course content? Its course's teacher may; a row
+    with no course (a site-wide announcement) is the site admins'."""
+    try:
+        course = course_of(obj)
+    except KeyError:  # the chain ended without a course
+        return is_site_admin(user)
+    return teaches(user, course)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import files
 from .views import catalog, discussions, learning
 
 app_name = "courses"
@@ -23,6 +24,8 @@ urlpatterns = [
     path("courses/<str:code>/attempts/<int:pk>/", learning.attempt, name="attempt"),
     path("courses/<str:code>/submissions/<int:pk>/file/", learning.submission_file, name="submission_file"),
     path("courses/<str:code>/grades/", learning.grades, name="grades"),
+    # User files on the separate files origin (USER_FILES_ORIGIN): a signed link, no session.
+    path("files/<str:token>/<str:name>", files.signed_file, name="user_file"),
     path("courses/<str:code>/discussions/", discussions.threads, name="threads"),
     path("courses/<str:code>/discussions/<int:pk>/", discussions.thread, name="thread"),
     path("courses/<str:code>/discussions/<int:pk>/moderate/", discussions.thread_moderate, name="thread_moderate"),

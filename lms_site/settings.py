@@ -97,9 +97,11 @@ MIDDLEWARE = [
     "accounts.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Last: it turns a lock-out flagged during authentication into the lock-out page.
+    "lms_site.csp.ContentSecurityPolicyMiddleware",
+    # After authentication: it turns a lock-out flagged during authentication into the lock-out page.
     "axes.middleware.AxesMiddleware",
+    # Innermost: it sees the 400 of a too-large upload whether the CSRF check or the view parsed it.
+    "lms_site.uploads.UploadTooLargeMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"
@@ -195,7 +197,20 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+# A separate, cookie-less origin for user files (https://files.example-usercontent.edu): when set,
+# file views redirect there with a signed link and only that host serves them (courses/files.py).
+USER_FILES_ORIGIN = env("USER_FILES_ORIGIN", "").rstrip("/")
+if USER_FILES_ORIGIN and not USER_FILES_ORIGIN.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"USER_FILES_ORIGIN={USER_FILES_ORIGIN!r} is not an origin like https://files.example.edu."
+    )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file over MAX_UPLOAD_MB stops the parsing and gets a 413 (lms_site/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "lms_site.uploads.MaxSizeUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Mail: the console unless an SMTP host is configured (Django 6.1 mailers).
 if env("EMAIL_HOST"):
@@ -296,16 +311,21 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Security: strict by default; production turns on HTTPS-only cookies and HSTS.
-# Content Security Policy (Django's own middleware): scripts and styles from this site only, no
-# inline script anywhere (Swagger UI gets its start-up script from a URL). Inline styles are allowed
-# for Swagger UI, which sets them from its bundle. Frames only for the allow-listed video hosts.
+# Content Security Policy (Django's middleware, lms_site/csp.py): scripts only from this site's static
+# path and the API docs' start-up script (not 'self': an uploaded .js must never load as a script),
+# styles from this site, no inline script anywhere (Swagger UI gets its start-up script from a URL).
+# Inline styles are allowed for Swagger UI, which sets them from its bundle. Frames only for the
+# allow-listed video hosts.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF],
+    "script-src": [
+        STATIC_URL if "://" in STATIC_URL else "{origin}/" + STATIC_URL.lstrip("/"),
+        "{origin}/api/v1/docs/",
+    ],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "connect-src": [CSP.SELF],
-    "media-src": [CSP.SELF],
+    "media-src": [CSP.SELF, *([USER_FILES_ORIGIN] if USER_FILES_ORIGIN else [])],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

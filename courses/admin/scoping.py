@@ -4,8 +4,12 @@ write goes through a service (courses/services/): the admin's own saves, its inl
 actions alike, so the admin takes the same door as the pages, the API and the commands."""
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
+from django.http import Http404
 
-from .. import services
+from .. import permissions, services
 from ..models import Course
 from ..permissions import is_site_admin
 
@@ -61,3 +65,27 @@ class OwnCourseInline:
 
     extra = 0
     show_change_link = False
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" shortcut (/admin/r/<content type>/<id>/), for what this user may
+    change only. Django's own redirects any staff user to any object with a URL, which confirms
+    that another instructor's draft exists and where it lives. Here "not yours", "does not exist"
+    and "not in the admin" are one and the same 404."""
+    not_found = Http404("No such object.")
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist:
+        raise not_found from None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None:
+        raise not_found
+    try:
+        obj = model._default_manager.filter(pk=object_id).first()
+    except (ValueError, ValidationError):
+        raise not_found from None
+    if obj is None or not model_admin.has_change_permission(request, obj):
+        raise not_found
+    if permissions.is_course_content(obj) and not permissions.may_change(request.user, obj):
+        raise not_found
+    return shortcut(request, content_type_id, object_id)

@@ -5,7 +5,7 @@ as the course page does and decide nothing else."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from lms_site.api_errors import Conflict, ErrorSerializer
 
-from .. import permissions, selectors, services
+from .. import files, permissions, selectors, services
 from ..models import Announcement, Course, Resource, Subscription
 from .pagination import Pages
 from .shared import NULLABLE_URI, PersonSerializer, absolute
@@ -210,11 +210,7 @@ class ResourceFileView(APIView):
         resource = get_object_or_404(selectors.course_resources(course), pk=pk)
         if not resource.file:
             raise Http404("This resource has no file.")
-        try:
-            handle = resource.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404("The file is missing.") from missing
-        return FileResponse(handle, as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1])
+        return files.serve(request._request, resource.file)
 
 
 @extend_schema(tags=["courses"])

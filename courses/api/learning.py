@@ -5,7 +5,6 @@ selectors and services decide the rest."""
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from lms_site.api_errors import Conflict
 
-from .. import permissions, selectors, services
+from .. import files, permissions, selectors, services
 from ..models import (
     Course,
     CourseCompletion,
@@ -25,7 +24,6 @@ from ..models import (
     LessonProgress,
     Module,
 )
-from ..ranged import ranged_file_response
 from .renderers import CSVRenderer
 from .shared import NULLABLE_URI, PersonSerializer, absolute
 
@@ -170,7 +168,7 @@ class _LessonFileView(APIView):
         stored = getattr(lesson, self.field)
         if not stored:
             raise Http404(f"This lesson has no {self.field}.")
-        return ranged_file_response(request._request, stored, as_attachment=self.field == "file")
+        return files.serve(request._request, stored, inline=self.field == "video")
 
 
 class LessonVideoView(_LessonFileView):
@@ -197,9 +195,8 @@ class ProgressView(APIView):
     def put(self, request, lesson_id):
         data = ProgressInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        found = get_object_or_404(Lesson.objects.select_related("module__course"), pk=lesson_id)
-        course = selectors.get_member_course(request.user, found.module.course.code)
-        lesson = selectors.get_lesson_for_user(request.user, course, found.pk)
+        lesson = selectors.get_lesson_by_id_for_user(request.user, lesson_id)
+        course = lesson.module.course
         with transaction.atomic():
             progress = services.record_lesson_view(student=request.user, lesson=lesson)
             if data.validated_data["completed"]:

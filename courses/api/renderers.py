@@ -1,13 +1,15 @@
-import csv
 import io
 import json
 
 from rest_framework.renderers import BaseRenderer
 
+from ..csv_writer import dict_writer
+
 
 class CSVRenderer(BaseRenderer):
     """A list of flat objects as CSV, one column per key (?format=csv). An error renders as a
-    one-row table of its status, code and message; any other object as key,value rows."""
+    one-row table of its status, code and message; any other object as key,value rows. Cells go
+    through `courses.csv_writer`, so a title cannot become a formula."""
 
     media_type = "text/csv"
     format = "csv"
@@ -22,7 +24,7 @@ class CSVRenderer(BaseRenderer):
             rows = [row if isinstance(row, dict) else {"value": row} for row in data or []]
         out = io.StringIO()
         if rows:
-            writer = csv.DictWriter(out, fieldnames=list(rows[0]), extrasaction="ignore")
+            writer = dict_writer(out, list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
         return out.getvalue().encode(self.charset)

@@ -18,7 +18,7 @@ from ..models import (
     Submission,
     Subscription,
 )
-from ..permissions import is_site_admin, teaches
+from ..permissions import is_member, is_site_admin, teaches
 
 
 def visible_lessons(user, course: Course) -> QuerySet:
@@ -104,12 +104,28 @@ def _continue_lesson(lessons: list, completed: set[int], progress: list[dict]):
     return after[0] if after else unfinished[0]
 
 
+#: The one 404 for a lesson a user may not see: another course's, a draft, an unreleased one and an
+#: id never used read alike, so an answer never confirms that a lesson exists.
+NO_SUCH_LESSON = "No such lesson."
+
+
 def get_lesson_for_user(user, course: Course, pk: int):
     """A lesson of the course this user may see, else 404 (a draft or unreleased lesson does not
     exist for students)."""
-    lesson = get_object_or_404(visible_lessons(user, course).select_related("module"), pk=pk)
+    lesson = visible_lessons(user, course).select_related("module").filter(pk=pk).first()
+    if lesson is None:
+        raise Http404(NO_SUCH_LESSON)
     lesson.module.course = course
     return lesson
+
+
+def get_lesson_by_id_for_user(user, pk: int):
+    """A lesson found by its id alone (the progress API), if this user is a member of its course
+    and may see it; else the same 404 as get_lesson_for_user, whatever the reason."""
+    found = Lesson.objects.select_related("module__course").filter(pk=pk).first()
+    if found is None or not is_member(user, found.module.course):
+        raise Http404(NO_SUCH_LESSON)
+    return get_lesson_for_user(user, found.module.course, pk)
 
 
 def _percent(done: int, total: int) -> int:

@@ -2,11 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import files, permissions, selectors, services
 from ..forms.catalog import CatalogSearchForm
 
 CATALOG_PAGE_SIZE = 12
@@ -79,11 +78,7 @@ def resource(request, code, pk):
     course = selectors.get_member_course(request.user, code)
     item = get_object_or_404(course.resources, pk=pk)
     if item.file:
-        try:
-            handle = item.file.open("rb")
-        except FileNotFoundError as missing:
-            raise Http404("The file is missing.") from missing
-        return FileResponse(handle, filename=item.file.name.rsplit("/", 1)[-1])
+        return files.serve(request, item.file)
     if item.url:
         return redirect(item.url)
     return render(request, "courses/catalog/resource_detail.html", {"course": course, "resource": item})

@@ -12,10 +12,9 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import files, permissions, selectors, services
 from ..forms.learning import QuizForm, SubmissionForm
 from ..models import Lesson, Quiz
-from ..ranged import ranged_file_response
 
 
 def _wants_json(request) -> bool:
@@ -102,11 +101,11 @@ def lesson_complete(request, code, pk):
 
 @login_required
 def lesson_media(request, code, pk):
-    """The lesson's video, in byte ranges so the browser's player can seek."""
+    """The lesson's video, inline and in byte ranges so the page's player can play and seek."""
     _, item = _member_lesson(request, code, pk)
     if not item.video:
         raise Http404("This lesson has no video file.")
-    return ranged_file_response(request, item.video)
+    return files.serve(request, item.video, inline=True)
 
 
 @login_required
@@ -114,7 +113,7 @@ def lesson_file(request, code, pk):
     _, item = _member_lesson(request, code, pk)
     if not item.file:
         raise Http404("This lesson has no file.")
-    return ranged_file_response(request, item.file, as_attachment=True)
+    return files.serve(request, item.file)
 
 
 # Quizzes
@@ -192,7 +191,7 @@ def submission_file(request, code, pk):
     submission = selectors.get_submission_for_user(request.user, course, pk)
     if not submission.file:
         raise Http404("No file was submitted.")
-    return ranged_file_response(request, submission.file, as_attachment=True)
+    return files.serve(request, submission.file)
 
 
 @login_required
