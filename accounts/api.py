@@ -1,5 +1,10 @@
 """The API's way in: register an account, exchange a username and password for a token.
 
+A user with a second factor (docs/architecture.md, "Multi-factor authentication") also sends
+`otp`, a code from their app or a recovery code, before a token is made; and a session cookie of
+theirs authenticates API calls only once the session proved the second factor
+(accounts/authentication.py).
+
 Both are open to anonymous callers and share the strict "auth" throttle scope (per address), on
 top of the anonymous rate. Registration validates with the sign-up page's own form, so the rules on
 usernames, e-mail addresses and passwords exist once.
@@ -9,6 +14,7 @@ from django.db import IntegrityError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -16,7 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from lms_site.api_errors import Conflict, ErrorSerializer
+from lms_site.api_errors import Conflict, ErrorSerializer, SecondFactorRequired
 
 from . import services
 from .forms import SignupForm
@@ -110,16 +116,37 @@ class RegisterView(AuthThrottleMixin, APIView):
         return Response(AccountSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
+class TokenInputSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        max_length=16,
+        write_only=True,
+        help_text="Required for accounts with two-factor authentication: a code from the "
+        "authenticator app, or a recovery code (used up).",
+    )
+
+
 class TokenView(AuthThrottleMixin, ObtainAuthToken):
-    """The caller's token for a username and password (the same token on every call)."""
+    """The caller's token for a username and password (the same token on every call), and the
+    second factor when the account has one: without `otp` a 403 `second_factor_required`, with a
+    wrong one a 400 naming the field."""
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     renderer_classes = api_settings.DEFAULT_RENDERER_CLASSES
+    serializer_class = TokenInputSerializer
 
     @extend_schema(operation_id="auth_token", responses={200: TokenOutputSerializer}, auth=[], tags=["auth"])
     def post(self, request, *args, **kwargs):
         credentials = self.get_serializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         user = credentials.validated_data["user"]
+        if services.has_second_factor(user):
+            code = "".join(credentials.validated_data.get("otp", "").split())
+            if not code:
+                raise SecondFactorRequired(
+                    {"otp": ["This account uses two-factor authentication: send a code from your app as `otp`."]}
+                )
+            if services.verify_code(user, code) is None:
+                raise serializers.ValidationError({"otp": ["That code is not valid."]})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})

@@ -8,9 +8,19 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", views.login_verify, name="login_verify"),
+    path("login/passkey/options/", views.login_passkey_options, name="login_passkey_options"),
+    path("login/passkey/", views.login_passkey, name="login_passkey"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("security/", views.security, name="security"),
+    path("security/app/", views.totp_setup, name="totp_setup"),
+    path("security/app/remove/", views.totp_remove, name="totp_remove"),
+    path("security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("security/passkeys/options/", views.passkey_options, name="passkey_options"),
+    path("security/passkeys/", views.passkey_add, name="passkey_add"),
+    path("security/passkeys/<int:pk>/remove/", views.passkey_remove, name="passkey_remove"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done")),

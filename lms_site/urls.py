@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import admin_login
 from lms_site.health import healthz
 
 admin.site.site_header = f"{settings.SITE_NAME} administration"
@@ -10,6 +11,8 @@ admin.site.index_title = "Teaching and site administration"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Before the admin's own: its log-in page with the second step (accounts/views.py).
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include("lms_site.api_urls")),
     path("accounts/", include("accounts.urls")),
