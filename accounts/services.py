@@ -201,3 +201,10 @@ def verify_code(user: User, code: str) -> TOTPDevice | StaticDevice | None:
         if device is not None and django_otp.verify_token(user, device.persistent_id, code):
             return device
     return None
+
+
+def add_known_totp(*, user: User, secret: bytes) -> TOTPDevice:
+    """An authenticator app already set up with `secret`: for the demo accounts of seed_demo only,
+    whose secret is printed so that anyone trying the demo can add it to an app. Kept if present."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Demo app", key=secret.hex(), confirmed=True)
