@@ -57,7 +57,7 @@ GENERATED_PASSWORD = "demo-student-pass"
 
 def demo_totp_secret(username: str) -> bytes:
     """The demo staff's authenticator secret: fixed and public, like their passwords (demo only)."""
-    return hashlib.sha1(f"lumen-demo-totp-{username}".encode()).digest()
+    return hashlib.sha256(f"lumen-demo-totp-{username}".encode()).digest()[:20]
 
 
 BATCH = 2000
