@@ -11,6 +11,7 @@ usernames, e-mail addresses and passwords exist once.
 """
 
 from django.db import IntegrityError
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -150,3 +151,10 @@ class TokenView(AuthThrottleMixin, ObtainAuthToken):
                 raise serializers.ValidationError({"otp": ["That code is not valid."]})
         token, _ = Token.objects.get_or_create(user=user)
         return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema documents the session check of accounts/authentication.py as the cookie scheme
+    it is (registered by being defined; this module is imported with the API's URLs)."""
+
+    target_class = "accounts.authentication.VerifiedSessionAuthentication"
