@@ -2,8 +2,9 @@
 
 People: alice and bob teach (each their own course), carol is a student subscribed to alice's
 CS101 (carol_in_cs101), dave is a student subscribed to nothing (the outsider) unless a test asks
-for dave_in_cs101, root is a site admin; `people` has them all by name, with "anonymous". They are
-defined here and nowhere else. Test helpers live in lms_site/testing/; tests never import this file.
+for dave_in_cs101, root is a site admin; `people` has them all by name, with "anonymous". The staff
+(alice, bob, root) have an authenticator app, as the site requires, and `client.force_login`
+proves it. They are defined here and nowhere else. Test helpers live in lms_site/testing/; tests never import this file.
 """
 
 import os
@@ -116,6 +117,10 @@ def _make_user(django_user_model, username, role="student", **extra):
         from accounts.services import make_instructor
 
         make_instructor(user)
+    if user.requires_second_factor:
+        from lms_site.testing.mfa import enrol_totp
+
+        enrol_totp(user)  # as the site requires of staff before the admin
     return user
 
 
@@ -141,9 +146,22 @@ def dave(django_user_model):
 
 @pytest.fixture
 def root(django_user_model):
-    return django_user_model.objects.create_superuser(
+    from lms_site.testing.mfa import enrol_totp
+
+    user = django_user_model.objects.create_superuser(
         username="root", email="root@example.edu", password="pw-rootroot", role="admin"
     )
+    enrol_totp(user)
+    return user
+
+
+@pytest.fixture
+def client():
+    """Django's test client, whose force_login is a whole log-in: the second factor is proven for
+    a user who has one (lms_site.testing.mfa.VerifiedClient)."""
+    from lms_site.testing.mfa import VerifiedClient
+
+    return VerifiedClient()
 
 
 @pytest.fixture

@@ -1,5 +1,10 @@
 """The API's way in: register an account, exchange a username and password for a token.
 
+A user with a second factor (docs/architecture.md, "Multi-factor authentication") also sends
+`otp`, a code from their app or a recovery code, before a token is made; and a session cookie of
+theirs authenticates API calls only once the session proved the second factor
+(accounts/authentication.py).
+
 Both are open to anonymous callers and share the strict "auth" throttle scope (per address), on
 top of the anonymous rate. Registration validates with the sign-up page's own form, so the rules on
 usernames, e-mail addresses and passwords exist once.
@@ -7,9 +12,11 @@ usernames, e-mail addresses and passwords exist once.
 
 from django.db import IntegrityError
 from django.utils import timezone
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -17,7 +24,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from lms_site.api_errors import Conflict, ErrorSerializer
+from lms_site.api_errors import Conflict, ErrorSerializer, SecondFactorRequired
 
 from . import services
 from .authentication import expires_at
@@ -112,10 +119,21 @@ class RegisterView(AuthThrottleMixin, APIView):
         return Response({"detail": SIGNUP_ANSWER}, status=status.HTTP_202_ACCEPTED)
 
 
+class TokenInputSerializer(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        max_length=16,
+        write_only=True,
+        help_text="Required for accounts with two-factor authentication: a code from the "
+        "authenticator app, or a recovery code (used up).",
+    )
+
+
 class TokenView(AuthThrottleMixin, ObtainAuthToken):
     """POST: the caller's token for a username and password (the same token on every call until
-    it expires, API_TOKEN_TTL_HOURS after it was issued). DELETE: revoke the token of the
-    authenticated caller (a log-out for API clients)."""
+    it expires, API_TOKEN_TTL_HOURS after it was issued), and the second factor when the account
+    has one: without `otp` a 403 `second_factor_required`, with a wrong one a 400 naming the field.
+    DELETE: revoke the token of the authenticated caller (a log-out for API clients)."""
 
     def get_permissions(self):
         return [IsAuthenticated()] if self.request.method == "DELETE" else super().get_permissions()
@@ -127,6 +145,7 @@ class TokenView(AuthThrottleMixin, ObtainAuthToken):
 
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     renderer_classes = api_settings.DEFAULT_RENDERER_CLASSES
+    serializer_class = TokenInputSerializer
 
     @extend_schema(operation_id="auth_token", responses={200: TokenOutputSerializer}, auth=[], tags=["auth"])
     def post(self, request, *args, **kwargs):
@@ -138,8 +157,23 @@ class TokenView(AuthThrottleMixin, ObtainAuthToken):
                 raise LockedOut(request, getattr(request, "axes_credentials", None))
             raise serializers.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
+        if services.has_second_factor(user):
+            code = "".join(credentials.validated_data.get("otp", "").split())
+            if not code:
+                raise SecondFactorRequired(
+                    {"otp": ["This account uses two-factor authentication: send a code from your app as `otp`."]}
+                )
+            if services.verify_code(user, code) is None:
+                raise serializers.ValidationError({"otp": ["That code is not valid."]})
         token, created = Token.objects.get_or_create(user=user)
         if not created and expires_at(token) <= timezone.now():
             token.delete()
             token = Token.objects.create(user=user)
         return Response({"token": token.key, "user_id": user.pk, "username": user.username, "role": user.role})
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema documents the session check of accounts/authentication.py as the cookie scheme
+    it is (registered by being defined; this module is imported with the API's URLs)."""
+
+    target_class = "accounts.authentication.VerifiedSessionAuthentication"

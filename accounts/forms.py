@@ -44,3 +44,51 @@ class InstructorRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="A few lines for the site administrators: the subject, your experience (up to 2000 characters).",
     )
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=16,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+
+class ConfirmDeviceForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=8,
+        help_text="Enter the 6-digit code your authenticator app shows now.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_code(self) -> str:
+        return "".join(self.cleaned_data["code"].split())
+
+
+class PasswordCheckForm(forms.Form):
+    """Asks for the account's password again before a change to its second factors."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
+from django_otp.models import Device, TimestampMixin
 
 
 class User(AbstractUser):
@@ -37,8 +39,40 @@ class User(AbstractUser):
 
             Token.objects.filter(user=self).delete()
 
+    @property
+    def requires_second_factor(self) -> bool:
+        """Staff (instructors and admins) must have a second factor before they reach the admin;
+        students may choose one."""
+        return self.is_staff or self.is_site_admin
+
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Passkey(TimestampMixin, Device):
+    """A WebAuthn credential, one of the user's second factors (docs/architecture.md).
+
+    A django-otp device like the TOTP and recovery-code devices, so "has a second factor", "this
+    session is verified" (`django_otp.login`, `request.user.is_verified()`) and removal work the
+    same for all three. It never accepts a typed code: it is proven by a signed assertion
+    (accounts/passkeys.py). `name`, `user` and `confirmed` come from Device, `created_at` and
+    `last_used_at` from TimestampMixin."""
+
+    credential_id = models.BinaryField(max_length=1023, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = "passkey"
+
+    def verify_token(self, token) -> bool:
+        return False
+
+    def record_use(self, sign_count: int) -> None:
+        self.sign_count = sign_count
+        self.last_used_at = timezone.now()
+        self.save(update_fields=["sign_count", "last_used_at"])
 
 
 class InstructorRequest(models.Model):
@@ -72,4 +106,4 @@ class InstructorRequest(models.Model):
 
 from .sessions import UserSession  # noqa: E402 (defined beside the code that records it)
 
-__all__ = ["InstructorRequest", "User", "UserSession"]
+__all__ = ["InstructorRequest", "Passkey", "User", "UserSession"]

@@ -30,6 +30,14 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class SecondFactorRequired(exceptions.APIException):
+    """The account has two-factor authentication and the request has not proven the second factor."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_detail = "This account uses two-factor authentication: the second factor is required."
+    default_code = "second_factor_required"
+
+
 def _messages(detail) -> list[str]:
     if isinstance(detail, dict):
         return [message for value in detail.values() for message in _messages(value)]

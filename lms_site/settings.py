@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "courses",
     "notifications",
@@ -95,7 +98,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.sessions.LastSeenMiddleware",
     "accounts.audit.AuditMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",  # after the two above: it reads and tells
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms_site.csp.ContentSecurityPolicyMiddleware",
     # After authentication: it turns a lock-out flagged during authentication into the lock-out page.
@@ -167,6 +172,13 @@ AXES_CLIENT_IP_CALLABLE = "lms_site.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # Attempts are recorded; successful log-ins are not (sessions already say who is logged in).
 AXES_DISABLE_ACCESS_LOG = True
+# Second factor (docs/architecture.md, "Multi-factor authentication"): TOTP apps name the account
+# after the site; passkeys belong to the host the browser sees unless WEBAUTHN_RP_ID pins it (a
+# parent domain shared by several hosts). A half-done log-in (password given, code not yet) lasts
+# this many seconds.
+OTP_TOTP_ISSUER = SITE_NAME
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "")
+MFA_PENDING_SECONDS = env_int("MFA_PENDING_SECONDS", 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -272,7 +284,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous call then gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",  # a session must have passed its second factor
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "lms_site.api_errors.ApiAutoSchema",

@@ -51,3 +51,20 @@ def test_it_builds_benchmark_sizes_in_bulk(capsys, django_assert_max_num_queries
     assert Course.objects.filter(code__startswith="GEN").count() == 40
     assert Resource.objects.filter(title__startswith="Reading ").count() == 500
     assert Subscription.objects.filter(student__username__startswith="student0").count() == 600
+
+
+def test_demo_staff_have_a_known_authenticator_secret_printed(capsys):
+    from base64 import b32encode
+
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import services
+
+    out = seed(capsys, "--students", "0")
+    alice = User.objects.get(username="alice")
+    device = TOTPDevice.objects.get(user=alice, confirmed=True)
+    secret = b32encode(device.bin_key).decode()
+    assert f"alice    TOTP secret {secret}" in out
+    assert services.verify_code(alice, f"{totp(device.bin_key):06d}") == device
+    assert not services.has_second_factor(User.objects.get(username="student"))

@@ -1,4 +1,5 @@
-"""Logging a Playwright page in through the real forms; the browser itself is a conftest fixture."""
+"""Logging a Playwright page in through the real forms, the second step included when the user has
+an authenticator app; the browser itself is a conftest fixture."""
 
 
 def login_page(browser, server, user, password=None):
@@ -17,5 +18,16 @@ def _log_in(browser, server, user, password, *, form: str, landing: str):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    if "/accounts/login/verify/" in page.url:
+        enter_code(page, user)
     page.wait_for_url(landing)
     return page
+
+
+def enter_code(page, user):
+    """The second step of a log-in: the code `user`'s authenticator app shows now."""
+    from lms_site.testing.mfa import code_for, totp_of
+
+    page.get_by_label("Code").fill(code_for(totp_of(user)))
+    page.get_by_role("button", name="Verify").click()

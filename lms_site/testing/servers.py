@@ -160,10 +160,11 @@ class DaphneServer(Loopback):
 
 
 def session_cookie(user) -> str:
-    """A real session for `user`, as a log-in would make it; returns the cookie value."""
-    from django.test import Client
+    """A real session for `user`, as a log-in would make it (its second factor proven, when the
+    user has one); returns the cookie value."""
+    from lms_site.testing.mfa import VerifiedClient
 
-    client = Client()
+    client = VerifiedClient()
     client.force_login(user)
     return client.cookies["sessionid"].value
 

@@ -5,7 +5,9 @@ so their events are in the feed. The generated students, courses and resources a
 sizes with bulk inserts (no per-row save, so no signal fires: seeded bulk is not news).
 """
 
+import hashlib
 import random
+from base64 import b32encode
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import ensure_instructors_group, make_instructor
+from accounts.services import add_known_totp, ensure_instructors_group, make_instructor
 from courses import services
 from courses.models import Announcement, Choice, Course, Lesson, Module, Question, Resource, Subscription
 
@@ -51,6 +53,13 @@ print(greeting)
 Give variables names that say what they hold."""
 
 GENERATED_PASSWORD = "demo-student-pass"
+
+
+def demo_totp_secret(username: str) -> bytes:
+    """The demo staff's authenticator secret: fixed and public, like their passwords (demo only)."""
+    return hashlib.sha256(f"lumen-demo-totp-{username}".encode()).digest()[:20]
+
+
 BATCH = 2000
 
 
@@ -101,6 +110,14 @@ class Command(BaseCommand):
         self.stdout.write("Logins (username / password):")
         for username, password, role, *_ in DEMO_LOGINS:
             self.stdout.write(f"  {role:<10} {username:<8} / {password}")
+        self.stdout.write(
+            "Staff log in with a second factor: add the secret to an authenticator app (or run\n"
+            "`oathtool --totp -b SECRET`) and enter its code after the password:"
+        )
+        for username, _password, role, *_ in DEMO_LOGINS:
+            if role != "student":
+                secret = b32encode(demo_totp_secret(username)).decode()
+                self.stdout.write(f"  {username:<8} TOTP secret {secret}")
 
     def demo_people(self) -> dict:
         people = {}
@@ -119,6 +136,8 @@ class Command(BaseCommand):
                 )
                 if role == "instructor":
                     make_instructor(user)
+                if user.requires_second_factor:
+                    add_known_totp(user=user, secret=demo_totp_secret(username))
             people[username] = user
         return people
 
