@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from courses.models import Announcement, Course, Lesson, Resource
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
 
 pytestmark = pytest.mark.django_db
 

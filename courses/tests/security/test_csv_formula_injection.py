@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from courses import services
-from courses.api.testing import client_for
 from courses.csv_writer import safe_cell
 from courses.models import Subscription
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 

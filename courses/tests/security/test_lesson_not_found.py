@@ -3,8 +3,8 @@ was never used apart: on pages and in the API, each is the same 404, byte for by
 
 import pytest
 
-from courses.api.testing import client_for
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 
 from courses.models import Resource, Submission
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
 from lms_site.uploads import MaxSizeUploadHandler, UploadTooLarge
 
 pytestmark = pytest.mark.django_db

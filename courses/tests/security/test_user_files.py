@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from courses import files, services
-from courses.api.testing import client_for
-from courses.tests import learning_world as w
+from lms_site.testing import content as w
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 
