@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks_db",
     "accounts",
     "courses",
     "notifications",
@@ -164,6 +165,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+# Background work: Django's tasks framework on the database (django-tasks-db). Requests enqueue after
+# commit; `manage.py db_worker` (started by `make run` beside daphne) runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Mail: the console unless an SMTP host is configured (Django 6.1 mailers).
