@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import services
 from .models import User
+from .privacy import admin as privacy_admin
 
 
 @admin.register(User)
@@ -18,6 +19,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Role", {"fields": ("role",)}),
         *DjangoUserAdmin.fieldsets[2:],
     )
+    actions = [privacy_admin.request_erasure]
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         ("Role", {"classes": ("wide",), "fields": ("email", "role")}),

@@ -28,3 +28,8 @@ class User(AbstractUser):
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+# Privacy rows live in their own module (accounts/privacy/models.py); imported here so they belong
+# to this app.
+from .privacy.models import Consent, DataExport, ErasureRequest, PolicyDocument  # noqa: E402, F401

@@ -86,8 +86,10 @@ def register(
     role: str = User.Role.STUDENT,
     first_name: str = "",
     last_name: str = "",
+    accepted_policies=(),
 ) -> User:
-    """Create an account. Sign-up may choose student or instructor, never admin."""
+    """Create an account. Sign-up may choose student or instructor, never admin. The policy
+    versions the person accepted (accounts/privacy) are recorded with the account."""
     if role not in SIGNUP_ROLES:
         raise ValidationError({"role": "Choose student or instructor."})
     user = get_user_model().objects.create_user(
@@ -100,4 +102,8 @@ def register(
     )
     if role == User.Role.INSTRUCTOR:
         make_instructor(user)
+    if accepted_policies:
+        from .privacy.services import accept_policies
+
+        accept_policies(user=user, documents=list(accepted_policies))
     return user

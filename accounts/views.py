@@ -20,6 +20,7 @@ def signup(request):
             role=data["role"],
             first_name=data["first_name"],
             last_name=data["last_name"],
+            accepted_policies=form.policies,
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         welcome = f"Welcome, {user.display_name()}! Your account is ready."

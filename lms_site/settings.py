@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "accounts.privacy.middleware.PolicyConsentMiddleware",
 ]
 
 ROOT_URLCONF = "lms_site.urls"
@@ -165,9 +166,23 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 25)
+# Files no URL ever serves: data exports (accounts/privacy), streamed to their owner by a view.
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(BASE_DIR / "private")))
+
 # Background work: Django's tasks framework on the database (django-tasks-db). Requests enqueue after
 # commit; `manage.py db_worker` (started by `make run` beside daphne) runs the tasks.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Privacy (accounts/privacy): how long an export's link works, how long before a requested erasure
+# is carried out (the user may cancel until then), and how often a session re-checks the policies.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
+PRIVACY_ERASURE_GRACE_DAYS = env_int("PRIVACY_ERASURE_GRACE_DAYS", 14)
+PRIVACY_POLICY_RECHECK_SECONDS = env_int("PRIVACY_POLICY_RECHECK_SECONDS", 60)
+if PRIVACY_EXPORT_DAYS < 1 or PRIVACY_ERASURE_GRACE_DAYS < 0 or PRIVACY_POLICY_RECHECK_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "PRIVACY_EXPORT_DAYS must be 1 or more; PRIVACY_ERASURE_GRACE_DAYS and "
+        "PRIVACY_POLICY_RECHECK_SECONDS 0 or more."
+    )
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

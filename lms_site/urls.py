@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("lms_site.api_urls")),
+    path("", include("accounts.privacy.urls")),  # /privacy/, /terms/, /accounts/data/...
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("courses.urls")),
