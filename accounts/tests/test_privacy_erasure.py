@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def statistics(course) -> dict:
-    header, rows = gradebook(course)
+    _header, rows = gradebook(course)
     return {
         "gradebook_numbers": sorted(tuple(row[2:]) for row in rows),  # without username and name
         "completions": CourseCompletion.objects.filter(course=course).count(),
