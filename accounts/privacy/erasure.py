@@ -1,11 +1,13 @@
 """Erasing a person: what goes, what stays, and under which name. Called by
-services.erase_account only, inside its transaction.
+services.erase_account only, inside its transaction. Each app erases its own rows through the
+erasers it registers (accounts/privacy/registry.py: courses/privacy.py, notifications/privacy.py);
+this module holds the rule they follow, the helpers they share and the account's own steps.
 
 - Personal data and files go: profile fields, the text and files of submissions and the feedback
   written about them, free-text quiz answers, API tokens, sessions, the read cursor, consents,
   data exports (rows and zips), the events addressed to the person.
 - The account stays, anonymised (`former-member-<id>`, no name, email or bio, an unusable
-  password, inactive, no staff rights), so that the rows courses count keep their numbers:
+  password, inactive, no staff rights or groups), so that the rows courses count keep their numbers:
   subscriptions, lesson progress, course completions, quiz attempts with their scores, the points of
   submissions. They name no one once the account does not.
 - Discussions: a thread nobody else posted in is deleted; elsewhere the person's posts stay in
@@ -15,8 +17,7 @@ services.erase_account only, inside its transaction.
 - The event log keeps its rows (they are other people's history too) with no actor, and every
   title or summary naming the person says FORMER_MEMBER instead; the summaries of their own
   discussion posts (the post text) are emptied. The admin's log entries are rewritten the same way.
-
-A feature that stores something about people adds its step here (and its section to export.py).
+- The erasure request row stays, naming only the anonymised account: the record that it was done.
 """
 
 import contextlib
@@ -31,10 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from courses.models import Announcement, Answer, Post, Question, Submission, Thread
-from notifications import topics
-from notifications.models import Event, ReadCursor
-
+from . import registry
 from .models import Consent, DataExport
 
 FORMER_MEMBER = "A former member"
@@ -51,14 +49,15 @@ def identifying_strings(user) -> list[str]:
     return sorted((s for s in found if s and s.strip()), key=len, reverse=True)
 
 
-def _replacer(names: list[str]):
+def replacer(names: list[str]):
+    """A function replacing each whole-word mention of the names (any case) with FORMER_MEMBER."""
     if not names:
         return lambda text: text
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), re.IGNORECASE)
     return lambda text: pattern.sub(FORMER_MEMBER, text) if isinstance(text, str) else text
 
 
-def _mentioning(field: str, names: list[str]) -> Q:
+def mentioning(field: str, names: list[str]) -> Q:
     """Rows whose `field` contains any of the names, as stored: JSON on SQLite is kept ASCII-escaped."""
     query = Q(pk__in=[])
     for name in names:
@@ -82,50 +81,15 @@ def delete_file_on_commit(field_file) -> None:
     transaction.on_commit(delete)
 
 
-def erase_discussions(user) -> None:
-    for thread in Thread.objects.filter(Q(author=user) | Q(posts__author=user)).distinct():
-        if not thread.posts.exclude(author=user).exists():
-            thread.delete()
-    Post.objects.filter(author=user, is_removed=True).update(author=None, body="")
-    Post.objects.filter(author=user).update(author=None, body=ERASED_POST_BODY)
-    Thread.objects.filter(author=user).update(author=None)
-    Announcement.objects.filter(author=user).update(author=None)
-
-
-def erase_learning(user) -> None:
-    for submission in Submission.objects.filter(student=user).exclude(file=""):
-        delete_file_on_commit(submission.file)
-    # update(): no save signal, so no "graded" event for clearing the feedback.
-    Submission.objects.filter(student=user).update(text="", file="", feedback="")
-    Submission.objects.filter(graded_by=user).update(graded_by=None)
-    Answer.objects.filter(attempt__student=user, question__kind=Question.Kind.SHORT).update(response=None)
-
-
-def erase_events(user, names: list[str]) -> None:
-    Event.objects.filter(topic=topics.user_topic(user.pk)).delete()
-    replace = _replacer(names)
-    for event in Event.objects.filter(Q(actor=user) | _mentioning("payload", names)):
-        payload = dict(event.payload)
-        for key in ("title", "summary"):
-            if key in payload:
-                payload[key] = replace(payload[key])
-        if event.actor_id == user.pk and event.kind == Event.Kind.DISCUSSION_POST:
-            payload["summary"] = ""
-        event.payload = payload
-        event.actor = None if event.actor_id == user.pk else event.actor
-        event.save(update_fields=["payload", "actor"])
-
-
 def erase_admin_log(user, names: list[str]) -> None:
-    replace = _replacer(names)
-    for entry in LogEntry.objects.filter(_mentioning("object_repr", names)):
+    replace = replacer(names)
+    for entry in LogEntry.objects.filter(mentioning("object_repr", names)):
         entry.object_repr = replace(entry.object_repr)
         entry.save(update_fields=["object_repr"])
 
 
 def erase_account_rows(user) -> None:
     Token.objects.filter(user=user).delete()
-    ReadCursor.objects.filter(user=user).delete()
     Consent.objects.filter(user=user).delete()
     for export in DataExport.objects.filter(user=user):
         if export.file:
@@ -148,11 +112,11 @@ def anonymise(user) -> None:
 
 
 def erase(user) -> None:
-    """Every step, in an order where each still finds what it looks for."""
+    """The apps' erasers first (they may look the person up by name), then the account's own rows."""
+    registry.discover()
     names = identifying_strings(user)
-    erase_discussions(user)
-    erase_learning(user)
-    erase_events(user, names)
+    for step in registry.ERASERS:
+        step(user, names)
     erase_admin_log(user, names)
     erase_account_rows(user)
     anonymise(user)
