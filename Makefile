@@ -16,7 +16,7 @@ PYTHON := $(shell for p in python3.13 python3.12 "$$(pyenv prefix 3.13 2>/dev/nu
 .PHONY: help run test lint format bench cluster clean
 
 help:
-	@echo "make run   - install, migrate, load the demo once and serve on http://$(HOST):$(PORT)"
+	@echo "make run   - install, migrate, load the demo once, serve on http://$(HOST):$(PORT) with the task worker"
 	@echo "make test  - install the test tools (Chromium, Redis, axe-core) and run every test"
 	@echo "make bench - the benchmarks of docs/performance.md (minutes; tables + bench/results/*.json)"
 	@echo "make cluster - two daphne processes behind nginx, Redis, DATABASE_URL (default PostgreSQL)"
@@ -52,8 +52,13 @@ node_modules/axe-core/axe.min.js: package.json
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --once
-	@echo "Serving on http://$(HOST):$(PORT)  (admin: http://$(HOST):$(PORT)/admin/)"
-	$(PY) -m daphne -b $(HOST) -p $(PORT) lms_site.asgi:application
+	@echo "Serving on http://$(HOST):$(PORT)  (admin: http://$(HOST):$(PORT)/admin/), with the task worker"
+	@# daphne and the task worker (django-tasks-db's db_worker) run side by side. Background jobs
+	@# ignore Ctrl-C in a script, so the trap passes it on: Ctrl-C, or either one stopping, stops both.
+	@trap 'trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait' INT TERM EXIT; \
+	$(PY) manage.py db_worker --no-reload & pids=$$!; \
+	$(PY) -m daphne -b $(HOST) -p $(PORT) lms_site.asgi:application & pids="$$pids $$!"; \
+	wait -n
 
 test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .

@@ -276,3 +276,22 @@ def logged_in_page(browser, daphne):
     yield open_as
     for page in pages:
         page.context.close()
+
+
+@pytest.fixture
+def worker(transactional_db, settings, tmp_path):
+    """A real `manage.py db_worker` running the tasks this test enqueues, against the test database.
+    Uploaded files (MEDIA_ROOT) and private files (PRIVATE_ROOT) go to this test's own folders, the
+    same for the test process and the worker."""
+    from django.db import connection
+
+    from lms_site.testing.servers import WorkerServer, database_url
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_ROOT = tmp_path / "private"
+    server = WorkerServer(
+        database_url=database_url(connection.settings_dict),
+        extra_env={"MEDIA_ROOT": str(settings.MEDIA_ROOT), "PRIVATE_ROOT": str(settings.PRIVATE_ROOT)},
+    ).start()
+    yield server
+    server.stop()

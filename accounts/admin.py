@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from . import services
 from .models import InstructorRequest, User
+from .privacy import admin as privacy_admin
 
 
 def _is_site_admin(request) -> bool:
@@ -22,6 +23,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Role", {"fields": ("role",)}),
         *DjangoUserAdmin.fieldsets[2:],
     )
+    actions = [privacy_admin.request_erasure]
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
         ("Role", {"classes": ("wide",), "fields": ("email", "role")}),

@@ -17,6 +17,8 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_ensure_instructors_group, dispatch_uid="accounts_ensure_instructors_group")
+        from .privacy import receivers  # noqa: F401 (connects the log-in policy check)
+
         _connect_security()
 
 

@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
 from .models import User
+from .privacy import forms as privacy_forms
+from .privacy import selectors as privacy_selectors
 
 
 class SignupForm(UserCreationForm):
@@ -14,6 +16,13 @@ class SignupForm(UserCreationForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The policies in force, when any are published, must be accepted (accounts/privacy).
+        self.policies = privacy_selectors.current_policies()
+        if self.policies:
+            self.fields["accept_policies"] = privacy_forms.acceptance_field(self.policies)
 
     def clean_email(self) -> str:
         # One account per address, so a password reset reaches exactly one person; but a taken

@@ -104,6 +104,9 @@ class InstructorRequest(models.Model):
         return f"{self.user.username}: {self.get_status_display()}"
 
 
+# Privacy rows live in their own module (accounts/privacy/models.py); imported here so they belong
+# to this app.
+from .privacy.models import Consent, DataExport, ErasureRequest, PolicyDocument  # noqa: E402, F401
 from .sessions import UserSession  # noqa: E402 (defined beside the code that records it)
 
 __all__ = ["InstructorRequest", "Passkey", "User", "UserSession"]

@@ -167,9 +167,11 @@ def register(
     first_name: str = "",
     last_name: str = "",
     is_active: bool = True,
+    accepted_policies=(),
 ) -> User:
-    """Create a student account (teaching is asked for afterwards: request_instructor_access)."""
-    return get_user_model().objects.create_user(
+    """Create a student account (teaching is asked for afterwards: request_instructor_access). The
+    policy versions the person accepted (accounts/privacy) are recorded with the account."""
+    user = get_user_model().objects.create_user(
         username=username,
         email=email,
         password=password,
@@ -178,6 +180,11 @@ def register(
         is_active=is_active,
         role=User.Role.STUDENT,  # set on creation: the "registered" event names the role
     )
+    if accepted_policies:
+        from .privacy.services import accept_policies
+
+        accept_policies(user=user, documents=list(accepted_policies))
+    return user
 
 
 def _mail(user: User, subject: str, template: str, context: dict) -> None:
@@ -199,6 +206,7 @@ def sign_up(
     absolute_url: Callable[[str], str],
     first_name: str = "",
     last_name: str = "",
+    accepted_policies=(),
 ) -> None:
     """Sign-up without telling the caller whether the address is in use: a new address gets an
     inactive student and a link to activate it; a used one gets a mail telling its owner someone
@@ -216,7 +224,13 @@ def sign_up(
         )
         return
     user = register(
-        username=username, email=email, password=password, first_name=first_name, last_name=last_name, is_active=False
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        is_active=False,
+        accepted_policies=accepted_policies,
     )
     link = _link(absolute_url, "accounts:activate", user, activation_token.make_token(user))
     _mail(user, "Confirm your address", "registration/signup_activate_email.txt", {"link": link})

@@ -52,6 +52,7 @@ def signup(request):
             first_name=data["first_name"],
             last_name=data["last_name"],
             absolute_url=request.build_absolute_uri,
+            accepted_policies=form.policies,
         )
         return redirect("accounts:signup_done")
     return render(request, "registration/signup.html", {"form": form})

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "accounts",
     "courses",
     "notifications",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",  # after the two above: it reads and tells
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lms_site.csp.ContentSecurityPolicyMiddleware",
+    "accounts.privacy.middleware.PolicyConsentMiddleware",
     # After authentication: it turns a lock-out flagged during authentication into the lock-out page.
     "axes.middleware.AxesMiddleware",
     # Innermost: it sees the 400 of a too-large upload whether the CSRF check or the view parsed it.
@@ -216,6 +218,24 @@ if USER_FILES_ORIGIN and not USER_FILES_ORIGIN.startswith(("https://", "http://"
     raise ImproperlyConfigured(
         f"USER_FILES_ORIGIN={USER_FILES_ORIGIN!r} is not an origin like https://files.example.edu."
     )
+# Files no URL ever serves: data exports (accounts/privacy), streamed to their owner by a view.
+PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(BASE_DIR / "private")))
+
+# Background work: Django's tasks framework on the database (django-tasks-db). Requests enqueue after
+# commit; `manage.py db_worker` (started by `make run` beside daphne) runs the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Privacy (accounts/privacy): how long an export's link works, how long before a requested erasure
+# is carried out (the user may cancel until then), and how often a session re-checks the policies.
+PRIVACY_EXPORT_DAYS = env_int("PRIVACY_EXPORT_DAYS", 7)
+PRIVACY_ERASURE_GRACE_DAYS = env_int("PRIVACY_ERASURE_GRACE_DAYS", 14)
+PRIVACY_POLICY_RECHECK_SECONDS = env_int("PRIVACY_POLICY_RECHECK_SECONDS", 60)
+if PRIVACY_EXPORT_DAYS < 1 or PRIVACY_ERASURE_GRACE_DAYS < 0 or PRIVACY_POLICY_RECHECK_SECONDS < 0:
+    raise ImproperlyConfigured(
+        "PRIVACY_EXPORT_DAYS must be 1 or more; PRIVACY_ERASURE_GRACE_DAYS and "
+        "PRIVACY_POLICY_RECHECK_SECONDS 0 or more."
+    )
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A file over MAX_UPLOAD_MB stops the parsing and gets a 413 (lms_site/uploads.py).
 FILE_UPLOAD_HANDLERS = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("api/v1/", include("lms_site.api_urls")),
+    path("", include("accounts.privacy.urls")),  # /privacy/, /terms/, /accounts/data/...
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("courses.urls")),

@@ -1,5 +1,5 @@
 """Real processes for tests, benchmarks and `make cluster`: a private Redis server, daphne servers,
-free ports, the URL of the test database, the fast password hasher, and a real session to log in with.
+the task worker, free ports, the URL of the test database, the fast password hasher, and a real session to log in with.
 
 Nothing here is mocked: the servers are the ones production runs, on free loopback ports.
 """
@@ -153,6 +153,63 @@ class DaphneServer(Loopback):
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class WorkerServer:
+    """`manage.py db_worker` (django-tasks-db), as `make run` starts it, against the given database:
+    it runs the tasks the test process enqueues. `extra_env` carries the settings the tasks need to
+    agree on with the test (MEDIA_ROOT, PRIVATE_ROOT)."""
+
+    def __init__(self, *, database_url: str, extra_env=None, interval: float = 0.1):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "lms_site.settings",
+            "DATABASE_URL": database_url,
+            "DEBUG": "1",
+            "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
+        }
+        self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.interval = interval
+        self.process: subprocess.Popen | None = None
+        self.log_path = BASE_DIR / ".run" / f"worker-{os.getpid()}-{free_port()}.log"
+
+    def start(self, timeout: float = 30.0) -> "WorkerServer":
+        self.log_path.parent.mkdir(exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                *(sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"),
+                *("--interval", str(self.interval), "--verbosity", "2"),
+            ],
+            cwd=BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while "Starting worker" not in self.log():
+            if self.process.poll() is not None:
+                raise RuntimeError(f"db_worker exited with {self.process.returncode}:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"db_worker did not start within {timeout} s:\n{self.log()}")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        """SIGTERM: the worker finishes the task under way, then exits."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
         self.process = None
 
     def log(self) -> str:

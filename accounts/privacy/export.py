@@ -1,0 +1,87 @@
+"""What a data export holds: one JSON file per section, plus the files the person handed in.
+
+Each app registers its sections and files (accounts/privacy/registry.py: courses/privacy.py,
+notifications/privacy.py); this module has the account's own sections, the payments hook and the
+writing of the zip.
+"""
+
+import json
+import zipfile
+
+from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework.authtoken.models import Token
+
+from . import registry
+from .models import Consent, ErasureRequest
+from .registry import export_section
+
+README = """Your data from {site}, prepared {when}.
+
+Each .json file holds one kind of record about you; times are in UTC (ISO 8601).
+files/ holds the files you handed in, named as in assignment_submissions.json.
+API tokens are listed without their secret value.
+"""
+
+
+@export_section("profile")
+def profile(user) -> dict:
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "bio": user.bio,
+        "role": user.role,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+        "is_active": user.is_active,
+    }
+
+
+@export_section("api_tokens")
+def api_tokens(user) -> list:
+    """Metadata only: the key is a secret and never leaves the server."""
+    return [{"created_at": token.created} for token in Token.objects.filter(user=user)]
+
+
+@export_section("consents")
+def consents(user) -> list:
+    return [
+        {"purpose": c.purpose, "version": c.version, "given": c.given, "recorded_at": c.recorded_at}
+        for c in Consent.objects.filter(user=user)
+    ]
+
+
+@export_section("erasure_requests")
+def erasure_requests(user) -> list:
+    return [
+        {"requested_at": r.requested_at, "due_at": r.due_at, "cancelled_at": r.cancelled_at}
+        for r in ErasureRequest.objects.filter(user=user)
+    ]
+
+
+def no_transactions(user) -> dict:
+    """The hook for payments: there is no transaction model yet. When one exists, its app registers
+    its own `transactions` section (amounts, dates, what was bought; never card data), which takes
+    the place of this one."""
+    return {"transactions": [], "note": "This site records no payments."}
+
+
+def write_export(user, stream, *, site: str, when) -> None:
+    """Write the zip of everything about `user` to a binary stream."""
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", README.format(site=site, when=when.isoformat()))
+        registry.discover()
+        sections = registry.EXPORT_SECTIONS | {}
+        sections.setdefault("transactions", no_transactions)
+        for name, section in sections.items():
+            data = json.dumps(section(user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+            archive.writestr(f"{name}.json", data)
+        for files in registry.EXPORT_FILES:
+            for path, stored in files(user):
+                try:
+                    with stored.open("rb") as source:
+                        archive.writestr(path, source.read())
+                except FileNotFoundError:
+                    archive.writestr(path + ".missing.txt", "This file was lost.")

@@ -1,0 +1,166 @@
+"""What the courses app holds about a person, for their data export and their erasure
+(accounts/privacy/registry.py). What erasure keeps and why is in accounts/privacy/erasure.py."""
+
+from pathlib import PurePosixPath
+
+from django.db.models import Q
+
+from accounts.privacy.erasure import ERASED_POST_BODY, delete_file_on_commit
+from accounts.privacy.registry import eraser, export_files, export_section
+
+from .models import (
+    Announcement,
+    Answer,
+    Attempt,
+    CourseCompletion,
+    LessonProgress,
+    Post,
+    Question,
+    Submission,
+    Subscription,
+    Thread,
+)
+
+
+@export_section("subscriptions")
+def subscriptions(user) -> list:
+    return [
+        {
+            "course": s.course.code,
+            "course_title": s.course.title,
+            "subscribed_at": s.subscribed_at,
+            "last_viewed_at": s.last_viewed_at,
+        }
+        for s in Subscription.objects.filter(student=user).select_related("course")
+    ]
+
+
+@export_section("lesson_progress")
+def lesson_progress(user) -> list:
+    return [
+        {
+            "course": p.lesson.module.course.code,
+            "lesson": p.lesson.title,
+            "first_viewed_at": p.first_viewed_at,
+            "last_viewed_at": p.last_viewed_at,
+            "completed_at": p.completed_at,
+        }
+        for p in LessonProgress.objects.filter(student=user).select_related("lesson__module__course").order_by("id")
+    ]
+
+
+@export_section("course_completions")
+def completions(user) -> list:
+    return [
+        {"course": c.course.code, "course_title": c.course.title, "completed_at": c.completed_at}
+        for c in CourseCompletion.objects.filter(student=user).select_related("course").order_by("id")
+    ]
+
+
+@export_section("quiz_attempts")
+def quiz_attempts(user) -> list:
+    attempts = (
+        Attempt.objects.filter(student=user)
+        .select_related("quiz__lesson__module__course")
+        .prefetch_related("answers__question")
+        .order_by("id")
+    )
+    return [
+        {
+            "course": a.quiz.lesson.module.course.code,
+            "quiz": a.quiz.lesson.title,
+            "number": a.number,
+            "started_at": a.started_at,
+            "submitted_at": a.submitted_at,
+            "score": a.score,
+            "max_score": a.max_score,
+            "expired": a.expired,
+            "answers": [
+                {
+                    "question": answer.question.text,
+                    "response": answer.response,
+                    "is_correct": answer.is_correct,
+                    "points": answer.points,
+                }
+                for answer in sorted(a.answers.all(), key=lambda x: (x.question.position, x.question_id))
+            ],
+        }
+        for a in attempts
+    ]
+
+
+def submission_file_path(submission) -> str:
+    return f"files/submissions/{submission.pk}/{PurePosixPath(submission.file.name).name}"
+
+
+@export_section("assignment_submissions")
+def submissions(user) -> list:
+    return [
+        {
+            "course": s.assignment.lesson.module.course.code,
+            "assignment": s.assignment.lesson.title,
+            "text": s.text,
+            "file": submission_file_path(s) if s.file else None,
+            "submitted_at": s.submitted_at,
+            "revision": s.revision,
+            "is_late": s.is_late,
+            "points": s.points,
+            "max_points": s.assignment.max_points,
+            "feedback": s.feedback,
+            "graded_at": s.graded_at,
+        }
+        for s in Submission.objects.filter(student=user).select_related("assignment__lesson__module__course")
+    ]
+
+
+@export_files
+def submission_files(user):
+    for submission in Submission.objects.filter(student=user).exclude(file=""):
+        yield submission_file_path(submission), submission.file
+
+
+@export_section("discussions")
+def discussions(user) -> dict:
+    return {
+        "threads_started": [
+            {"id": t.pk, "course": t.course.code, "title": t.title, "created_at": t.created_at}
+            for t in Thread.objects.filter(author=user).select_related("course").order_by("id")
+        ],
+        "posts": [
+            {
+                "id": p.pk,
+                "course": p.thread.course.code,
+                "thread": p.thread.title,
+                "thread_id": p.thread_id,
+                "in_reply_to": p.parent_id,
+                "body": p.body,
+                "created_at": p.created_at,
+                "edited_at": p.edited_at,
+                "removed": p.is_removed,
+            }
+            for p in Post.objects.filter(author=user).select_related("thread__course").order_by("id")
+        ],
+    }
+
+
+@eraser
+def erase_discussions(user, names) -> None:
+    """A thread nobody else posted in goes; elsewhere the posts stay, without author or text."""
+    for thread in Thread.objects.filter(Q(author=user) | Q(posts__author=user)).distinct():
+        if not thread.posts.exclude(author=user).exists():
+            thread.delete()
+    Post.objects.filter(author=user, is_removed=True).update(author=None, body="")
+    Post.objects.filter(author=user).update(author=None, body=ERASED_POST_BODY)
+    Thread.objects.filter(author=user).update(author=None)
+    Announcement.objects.filter(author=user).update(author=None)
+
+
+@eraser
+def erase_learning(user, names) -> None:
+    """The person's words and files go; the numbers (points, scores, completions) stay."""
+    for submission in Submission.objects.filter(student=user).exclude(file=""):
+        delete_file_on_commit(submission.file)
+    # update(): no save signal, so no "graded" event for clearing the feedback.
+    Submission.objects.filter(student=user).update(text="", file="", feedback="")
+    Submission.objects.filter(graded_by=user).update(graded_by=None)
+    Answer.objects.filter(attempt__student=user, question__kind=Question.Kind.SHORT).update(response=None)
