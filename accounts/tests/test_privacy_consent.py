@@ -2,6 +2,7 @@
 the versions in force, a new version is asked for on the next page view, and optional purposes
 are recorded with their version and time."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -38,7 +39,7 @@ SIGNUP = {
 }
 
 
-def test_signup_links_to_both_policies_and_records_their_acceptance(client, policies):
+def test_signup_links_to_both_policies_and_records_their_acceptance(client, policies, mailoutbox):
     page = client.get("/accounts/signup/").content.decode()
     assert 'href="/privacy/"' in page and 'href="/terms/"' in page
 
@@ -48,6 +49,9 @@ def test_signup_links_to_both_policies_and_records_their_acceptance(client, poli
     consents = Consent.objects.filter(user__username="erin")
     assert sorted(consents.values_list("purpose", "version", "given")) == [("privacy", 1, True), ("terms", 1, True)]
     assert all(c.recorded_at >= before for c in consents)
+    activation = re.search(r"https?://[^/\s]+(/accounts/activate/\S+/)", mailoutbox[0].body).group(1)
+    client.get(activation)
+    client.post("/accounts/login/", {"username": "erin", "password": SIGNUP["password1"]})
     assert client.get("/dashboard/").status_code == 200  # nothing left to accept
 
 
