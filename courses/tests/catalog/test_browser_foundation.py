@@ -3,8 +3,13 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 
+from accounts.tokens import activation_token
 from lms_site.testing.browser import admin_login_page, login_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -19,6 +24,17 @@ def sign_up(browser, daphne, username):
     page.fill("#id_password1", "a-long-pass-phrase-42")
     page.fill("#id_password2", "a-long-pass-phrase-42")
     page.get_by_role("button", name="Sign up").click()
+    page.wait_for_url("**/accounts/signup/sent/")
+    # The mailed link, made as the sign-up mail makes it (the mail itself stays in daphne's process).
+    user = get_user_model().objects.get(username=username)
+    page.goto(
+        reverse(
+            "accounts:activate", args=[urlsafe_base64_encode(force_bytes(user.pk)), activation_token.make_token(user)]
+        )
+    )
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/dashboard/")
     return page
 
