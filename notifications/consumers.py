@@ -35,15 +35,19 @@ CLOSE_FLOOD = 4408
 CLOSE_TOO_LARGE = 4009  # not 1009, which an ASGI application may not send
 
 
+MAX_CURSOR = 2**63 - 1  # the largest id a BigAutoField holds
+
+
 def parse_cursor(value) -> int | None:
-    """A client's last id: a non-negative integer, or None when absent or malformed."""
-    if isinstance(value, bool):
+    """A client's last id: a non-negative integer (a JSON integer or a string of digits), or None
+    when absent or malformed. Floats are malformed, even whole ones: 1e400 is infinity and NaN is
+    no number. An integer beyond any id means "nothing newer" and is capped, so the database
+    never sees a number it cannot hold."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int or value < 0:
         return None
-    try:
-        cursor = int(value)
-    except (TypeError, ValueError):
-        return None
-    return cursor if cursor >= 0 else None
+    return min(value, MAX_CURSOR)
 
 
 @database_sync_to_async
@@ -173,7 +177,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             return
         try:
             content = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # ValueError covers integers of more digits than Python converts, too.
             await self.send_json({"type": "error", "message": "Messages must be JSON."})
             return
         kind = content.get("type") if isinstance(content, dict) else None
