@@ -20,7 +20,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import selectors
+from . import selectors, sessions
 from .rendering import event_message
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ SENT_MEMORY = 1000  # ids remembered to send each event at most once per socket
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FLOOD = 4408
 CLOSE_TOO_LARGE = 4009  # not 1009, which an ASGI application may not send
+# A session found not to hold is given this long to be renewed (a password change moves the session
+# that made it to a new key just after the user is saved) before its sockets close.
+SESSION_GRACE = 1.0
 
 
 MAX_CURSOR = 2**63 - 1  # the largest id a BigAutoField holds
@@ -66,11 +69,23 @@ def _latest(membership) -> int:
     return selectors.latest_visible_id(membership)
 
 
+@database_sync_to_async
+def _session_marker(session) -> str | None:
+    return sessions.marker_of(session)
+
+
+@database_sync_to_async
+def _session_holds(session_key: str | None, user_id: int) -> bool:
+    return sessions.holds(session_key, user_id)
+
+
 class ActivityConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.membership: selectors.Membership | None = None
         self.heartbeat_task: asyncio.Task | None = None
+        self.session_close_task: asyncio.Task | None = None
+        self.session_over = False
         self.membership_lock = asyncio.Lock()
         self.recent_messages: list[float] = []
         # The newest id this socket has sent (or knew the client had on connect), and the ids sent
@@ -85,6 +100,9 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        session = self.scope["session"]
+        self.session_key = session.session_key
+        self.session_marker = await _session_marker(session)
         # Join first, then replay: whatever commits during the hand-over arrives by one path or
         # both, and goes out once.
         await self.refresh_membership()
@@ -100,8 +118,9 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         self.heartbeat_task = asyncio.create_task(self.heartbeat_loop())
 
     async def disconnect(self, code):
-        if self.heartbeat_task:
-            self.heartbeat_task.cancel()
+        for task in (self.heartbeat_task, self.session_close_task):
+            if task:
+                task.cancel()
         if self.membership is not None:
             for group in self.membership.groups:
                 # Redis gone: the subscription went with the connection anyway.
@@ -138,6 +157,10 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(settings.ACTIVITY_HEARTBEAT_SECONDS)
             try:
+                # The backstop for a lost session control message.
+                await self.check_session()
+                if self.session_over:
+                    return
                 # Membership is re-read too, so a lost control message heals within one beat.
                 await self.refresh_membership()
                 latest = await _latest(self.membership)
@@ -152,7 +175,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
                 logger.warning("Activity heartbeat failed for user %s", self.user.pk, exc_info=True)
 
     async def send_event(self, event_id: int, text: str) -> None:
-        if event_id in self.sent_ids:
+        if event_id in self.sent_ids or self.session_over:
             return
         self.sent_ids.add(event_id)
         self.sent_order.append(event_id)
@@ -169,7 +192,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if len(self.recent_messages) > FLOOD_LIMIT:
             await self.close(code=CLOSE_FLOOD)
             return
-        if self.membership is None:
+        if self.membership is None or self.session_over:
             return
         data = text_data if text_data is not None else bytes_data
         if len(data) > MAX_FRAME_BYTES:
@@ -224,3 +247,40 @@ class ActivityConsumer(AsyncWebsocketConsumer):
 
     async def feed_read(self, message):
         await self.send_json({"type": "read", "last_read": message["last_read"]})
+
+    # The log-in behind the socket (notifications/sessions.py decides whether it holds).
+
+    async def session_check(self, message):
+        await self.check_session()
+
+    async def session_ended(self, message):
+        if self.session_key and message["session_key"] == self.session_key:
+            await self.end_session()
+
+    async def session_renewed(self, message):
+        if self.session_marker and message["marker"] == self.session_marker:
+            self.session_key = message["session_key"]
+
+    async def check_session(self) -> None:
+        if self.session_over:
+            return
+        if await _session_holds(self.session_key, self.user.pk):
+            if self.session_close_task:
+                self.session_close_task.cancel()
+                self.session_close_task = None
+        elif self.session_marker is None:
+            await self.end_session()
+        elif self.session_close_task is None:
+            self.session_close_task = asyncio.create_task(self.end_session_unless_renewed())
+
+    async def end_session_unless_renewed(self) -> None:
+        await asyncio.sleep(SESSION_GRACE)
+        self.session_close_task = None
+        if not await _session_holds(self.session_key, self.user.pk):
+            await self.end_session()
+
+    async def end_session(self) -> None:
+        """Stop streaming at once: nothing more goes out before the close."""
+        if not self.session_over:
+            self.session_over = True
+            await self.close(code=CLOSE_UNAUTHENTICATED)
