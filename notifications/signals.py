@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from courses.models import Announcement, Course, Resource, Subscription
 
 from . import control, sessions, topics
-from .events import record
+from .events import record, rewrite
 from .models import Event
 
 User = get_user_model()
@@ -278,3 +278,37 @@ def discussion_posted(sender, instance, created: bool, raw: bool = False, **kwar
         record(
             topic=topics.user_topic(parent.author_id), title=f"{name} replied to your post in {thread.title}", **common
         )
+
+
+# A post's events quote its text (the summary) and its thread's title. When the post is edited the
+# events quote the new text; when it is removed by a moderator (Post.remove, or the admin's flag)
+# or deleted (with its thread, or in the admin) they stop quoting anything the post or thread said.
+
+
+def _post_events(post, course_id: int | None):
+    # The post's anchor ends the url of both of its events (the course's and the parent author's).
+    events = Event.objects.filter(kind=Event.Kind.DISCUSSION_POST, payload__url__endswith=f"#post-{post.pk}")
+    return events.filter(course_id=course_id) if course_id is not None else events
+
+
+def _course_id_of(post) -> int | None:
+    from courses.models import Thread
+
+    return Thread.objects.filter(pk=post.thread_id).values_list("course_id", flat=True).first()
+
+
+REMOVED_SUMMARY = "This post was removed by the instructor."
+
+
+@receiver(post_save, sender="courses.Post", dispatch_uid="event_discussion_post_changed")
+def discussion_post_changed(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if created or raw or (update_fields is not None and not {"body", "is_removed"} & set(update_fields)):
+        return
+    summary = REMOVED_SUMMARY if instance.is_removed else instance.body
+    rewrite(_post_events(instance, instance.thread.course_id), summary=summary)
+
+
+@receiver(post_delete, sender="courses.Post", dispatch_uid="event_discussion_post_deleted")
+def discussion_post_deleted(sender, instance, **kwargs):
+    # A thread's posts go before the thread itself, so its row still says which course it was in.
+    rewrite(_post_events(instance, _course_id_of(instance)), title="A deleted discussion post", url="", summary="")
