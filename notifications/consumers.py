@@ -20,7 +20,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import selectors, sessions
+from . import quota, selectors, sessions
 from .rendering import event_message
 
 logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ SENT_MEMORY = 1000  # ids remembered to send each event at most once per socket
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FLOOD = 4408
 CLOSE_TOO_LARGE = 4009  # not 1009, which an ASGI application may not send
+CLOSE_TOO_MANY = 4429  # more than ACTIVITY_SOCKETS_PER_USER open sockets of this user
 # A session found not to hold is given this long to be renewed (a password change moves the session
 # that made it to a new key just after the user is saved) before its sockets close.
 SESSION_GRACE = 1.0
@@ -86,6 +87,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         self.heartbeat_task: asyncio.Task | None = None
         self.session_close_task: asyncio.Task | None = None
         self.session_over = False
+        self.holds_slot = False
         self.membership_lock = asyncio.Lock()
         self.recent_messages: list[float] = []
         # The newest id this socket has sent (or knew the client had on connect), and the ids sent
@@ -100,6 +102,10 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if not await quota.take(self.user.pk, self.channel_name):
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        self.holds_slot = True
         session = self.scope["session"]
         self.session_key = session.session_key
         self.session_marker = await _session_marker(session)
@@ -121,6 +127,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         for task in (self.heartbeat_task, self.session_close_task):
             if task:
                 task.cancel()
+        if self.holds_slot:
+            await quota.give_back(self.user.pk, self.channel_name)
         if self.membership is not None:
             for group in self.membership.groups:
                 # Redis gone: the subscription went with the connection anyway.
@@ -161,6 +169,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
                 await self.check_session()
                 if self.session_over:
                     return
+                await quota.take(self.user.pk, self.channel_name)  # renew the slot before it expires
                 # Membership is re-read too, so a lost control message heals within one beat.
                 await self.refresh_membership()
                 latest = await _latest(self.membership)
