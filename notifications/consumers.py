@@ -37,8 +37,6 @@ CLOSE_TOO_MANY = 4429  # more than ACTIVITY_SOCKETS_PER_USER open sockets of thi
 # A session found not to hold is given this long to be renewed (a password change moves the session
 # that made it to a new key just after the user is saved) before its sockets close.
 SESSION_GRACE = 1.0
-
-
 MAX_CURSOR = 2**63 - 1  # the largest id a BigAutoField holds
 
 
@@ -228,7 +226,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "error", "message": "Unknown message type."})
 
     async def send_json(self, content) -> None:
-        await self.send(text_data=json.dumps(content))
+        if not self.session_over:
+            await self.send(text_data=json.dumps(content))
 
     # From the channel layer.
 
