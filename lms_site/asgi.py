@@ -11,9 +11,9 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from lms_site.origins import SiteOriginValidator  # noqa: E402
 from notifications.consumers import ActivityConsumer  # noqa: E402
 from notifications.logging import log_channel_layer  # noqa: E402
 from notifications.publisher import capture_server_loop  # noqa: E402
@@ -21,7 +21,7 @@ from notifications.publisher import capture_server_loop  # noqa: E402
 router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SiteOriginValidator(
             AuthMiddlewareStack(URLRouter([path("ws/activity/", ActivityConsumer.as_asgi())]))
         ),
     }

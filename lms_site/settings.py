@@ -295,6 +295,8 @@ else:
 
 ACTIVITY_HEARTBEAT_SECONDS = env_float("ACTIVITY_HEARTBEAT_SECONDS", 25.0)
 ACTIVITY_REPLAY_LIMIT = env_int("ACTIVITY_REPLAY_LIMIT", 500)
+# Open activity sockets per user, across every process (counted in Redis): the next one gets 4429.
+ACTIVITY_SOCKETS_PER_USER = env_int("ACTIVITY_SOCKETS_PER_USER", 10)
 FEED_PAGE_SIZE = 20
 # Discussions: at most this many posts per user in the window, then a clear "slow down" message.
 DISCUSSION_POSTS_PER_WINDOW = env_int("DISCUSSION_POSTS_PER_WINDOW", 5)

@@ -20,7 +20,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import selectors
+from . import quota, selectors, sessions
 from .rendering import event_message
 
 logger = logging.getLogger(__name__)
@@ -33,17 +33,23 @@ SENT_MEMORY = 1000  # ids remembered to send each event at most once per socket
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FLOOD = 4408
 CLOSE_TOO_LARGE = 4009  # not 1009, which an ASGI application may not send
+CLOSE_TOO_MANY = 4429  # more than ACTIVITY_SOCKETS_PER_USER open sockets of this user
+# A session found not to hold is given this long to be renewed (a password change moves the session
+# that made it to a new key just after the user is saved) before its sockets close.
+SESSION_GRACE = 1.0
+MAX_CURSOR = 2**63 - 1  # the largest id a BigAutoField holds
 
 
 def parse_cursor(value) -> int | None:
-    """A client's last id: a non-negative integer, or None when absent or malformed."""
-    if isinstance(value, bool):
+    """A client's last id: a non-negative integer (a JSON integer or a string of digits), or None
+    when absent or malformed. Floats are malformed, even whole ones: 1e400 is infinity and NaN is
+    no number. An integer beyond any id means "nothing newer" and is capped, so the database
+    never sees a number it cannot hold."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if type(value) is not int or value < 0:
         return None
-    try:
-        cursor = int(value)
-    except (TypeError, ValueError):
-        return None
-    return cursor if cursor >= 0 else None
+    return min(value, MAX_CURSOR)
 
 
 @database_sync_to_async
@@ -62,11 +68,24 @@ def _latest(membership) -> int:
     return selectors.latest_visible_id(membership)
 
 
+@database_sync_to_async
+def _session_marker(session) -> str | None:
+    return sessions.marker_of(session)
+
+
+@database_sync_to_async
+def _session_holds(session_key: str | None, user_id: int) -> bool:
+    return sessions.holds(session_key, user_id)
+
+
 class ActivityConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.membership: selectors.Membership | None = None
         self.heartbeat_task: asyncio.Task | None = None
+        self.session_close_task: asyncio.Task | None = None
+        self.session_over = False
+        self.holds_slot = False
         self.membership_lock = asyncio.Lock()
         self.recent_messages: list[float] = []
         # The newest id this socket has sent (or knew the client had on connect), and the ids sent
@@ -81,6 +100,13 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
+        if not await quota.take(self.user.pk, self.channel_name):
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        self.holds_slot = True
+        session = self.scope["session"]
+        self.session_key = session.session_key
+        self.session_marker = await _session_marker(session)
         # Join first, then replay: whatever commits during the hand-over arrives by one path or
         # both, and goes out once.
         await self.refresh_membership()
@@ -96,8 +122,11 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         self.heartbeat_task = asyncio.create_task(self.heartbeat_loop())
 
     async def disconnect(self, code):
-        if self.heartbeat_task:
-            self.heartbeat_task.cancel()
+        for task in (self.heartbeat_task, self.session_close_task):
+            if task:
+                task.cancel()
+        if self.holds_slot:
+            await quota.give_back(self.user.pk, self.channel_name)
         if self.membership is not None:
             for group in self.membership.groups:
                 # Redis gone: the subscription went with the connection anyway.
@@ -134,6 +163,11 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(settings.ACTIVITY_HEARTBEAT_SECONDS)
             try:
+                # The backstop for a lost session control message.
+                await self.check_session()
+                if self.session_over:
+                    return
+                await quota.take(self.user.pk, self.channel_name)  # renew the slot before it expires
                 # Membership is re-read too, so a lost control message heals within one beat.
                 await self.refresh_membership()
                 latest = await _latest(self.membership)
@@ -148,7 +182,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
                 logger.warning("Activity heartbeat failed for user %s", self.user.pk, exc_info=True)
 
     async def send_event(self, event_id: int, text: str) -> None:
-        if event_id in self.sent_ids:
+        if event_id in self.sent_ids or self.session_over:
             return
         self.sent_ids.add(event_id)
         self.sent_order.append(event_id)
@@ -165,7 +199,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if len(self.recent_messages) > FLOOD_LIMIT:
             await self.close(code=CLOSE_FLOOD)
             return
-        if self.membership is None:
+        if self.membership is None or self.session_over:
             return
         data = text_data if text_data is not None else bytes_data
         if len(data) > MAX_FRAME_BYTES:
@@ -173,7 +207,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             return
         try:
             content = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            # ValueError covers integers of more digits than Python converts, too.
             await self.send_json({"type": "error", "message": "Messages must be JSON."})
             return
         kind = content.get("type") if isinstance(content, dict) else None
@@ -191,7 +226,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "error", "message": "Unknown message type."})
 
     async def send_json(self, content) -> None:
-        await self.send(text_data=json.dumps(content))
+        if not self.session_over:
+            await self.send(text_data=json.dumps(content))
 
     # From the channel layer.
 
@@ -219,3 +255,40 @@ class ActivityConsumer(AsyncWebsocketConsumer):
 
     async def feed_read(self, message):
         await self.send_json({"type": "read", "last_read": message["last_read"]})
+
+    # The log-in behind the socket (notifications/sessions.py decides whether it holds).
+
+    async def session_check(self, message):
+        await self.check_session()
+
+    async def session_ended(self, message):
+        if self.session_key and message["session_key"] == self.session_key:
+            await self.end_session()
+
+    async def session_renewed(self, message):
+        if self.session_marker and message["marker"] == self.session_marker:
+            self.session_key = message["session_key"]
+
+    async def check_session(self) -> None:
+        if self.session_over:
+            return
+        if await _session_holds(self.session_key, self.user.pk):
+            if self.session_close_task:
+                self.session_close_task.cancel()
+                self.session_close_task = None
+        elif self.session_marker is None:
+            await self.end_session()
+        elif self.session_close_task is None:
+            self.session_close_task = asyncio.create_task(self.end_session_unless_renewed())
+
+    async def end_session_unless_renewed(self) -> None:
+        await asyncio.sleep(SESSION_GRACE)
+        self.session_close_task = None
+        if not await _session_holds(self.session_key, self.user.pk):
+            await self.end_session()
+
+    async def end_session(self) -> None:
+        """Stop streaming at once: nothing more goes out before the close."""
+        if not self.session_over:
+            self.session_over = True
+            await self.close(code=CLOSE_UNAUTHENTICATED)

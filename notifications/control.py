@@ -1,7 +1,7 @@
 """Control messages: a nudge to every open socket of some users, sent after commit. Not events:
 nothing is recorded and nothing is replayed; a lost one heals on the socket's next heartbeat.
-The consumer handles each type (`membership.changed`, `feed.read`; docs/architecture.md, "Socket
-protocol")."""
+The consumer handles each type (`membership.changed`, `feed.read`, `session.check`, `session.ended`,
+`session.renewed`; docs/architecture.md, "Socket protocol")."""
 
 from functools import partial
 
@@ -25,3 +25,21 @@ def membership_changed(user_ids) -> None:
 def feed_read(user_id: int, last_read: int) -> None:
     """The user's read cursor moved: every open tab clears its badge."""
     _send_after_commit([user_id], {"type": "feed.read", "last_read": last_read})
+
+
+def session_check(user_ids) -> None:
+    """These users' sessions may no longer hold (a password change, a deactivation): each socket
+    asks whether its own still does, and closes with 4401 when not."""
+    _send_after_commit(user_ids, {"type": "session.check"})
+
+
+def session_ended(user_id: int, session_key: str) -> None:
+    """A log-out: the sockets of this session close with 4401 at once; the user's other sessions
+    stay. Sent before the session is flushed, so the message carries the key rather than asking."""
+    _send_after_commit([user_id], {"type": "session.ended", "session_key": session_key})
+
+
+def session_renewed(user_id: int, marker: str, session_key: str) -> None:
+    """A marked session was saved under this key (update_session_auth_hash cycles the key of the
+    session that changed the password): its sockets follow it."""
+    _send_after_commit([user_id], {"type": "session.renewed", "marker": marker, "session_key": session_key})

@@ -11,9 +11,11 @@ from .publisher import send_to_groups
 from .rendering import event_message
 from .selectors import reaches_personal_feeds
 
+SUMMARY_LENGTH = 280
+
 
 def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
-    payload = {"title": title, "url": url, "summary": summary[:280]}
+    payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH]}
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
     event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)
@@ -37,3 +39,19 @@ def publish(event: Event) -> None:
         "text": json.dumps(event_message(event)),
     }
     send_to_groups([topics.group_for(event.topic)], message)
+
+
+def rewrite(events, **fields) -> int:
+    """Change what recorded events say (`title`, `url`, `summary`) when what they quote changed
+    or is gone: every reader renders from the payload, so pages, the API and replays follow. Not
+    published again: a feed item already shown in an open page stays until it reloads."""
+    if "summary" in fields:
+        fields["summary"] = fields["summary"][:SUMMARY_LENGTH]
+    changed = 0
+    for event in events:
+        payload = event.payload | fields
+        if payload != event.payload:
+            event.payload = payload
+            event.save(update_fields=["payload"])
+            changed += 1
+    return changed

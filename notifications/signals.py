@@ -1,15 +1,17 @@
 """Saved models become events. One job only: write the Event row in the same transaction and
-schedule its publish after commit. No business rules live here."""
+schedule its publish after commit. No business rules live here. Saves that change what a user's
+open sockets may do (membership, log-in) send control messages the same way."""
 
-from django.contrib.auth import get_user_model
-from django.db.models.signals import post_delete, post_save
+from django.contrib.auth import get_user_model, user_logged_in, user_logged_out
+from django.contrib.sessions.models import Session
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Announcement, Course, Resource, Subscription
 
-from . import control, topics
-from .events import record
+from . import control, sessions, topics
+from .events import record, rewrite
 from .models import Event
 
 User = get_user_model()
@@ -106,6 +108,55 @@ def user_registered(sender, instance, created: bool, raw: bool = False, **kwargs
         url=url,
         actor=instance,
     )
+
+
+# Log-ins. An open socket outlives the request that authenticated it: a log-out, a password change
+# (a new session auth hash logs out the other sessions) or a deactivation tells the user's sockets
+# at once (notifications/sessions.py decides whether each still holds).
+
+SESSION_FIELDS = ("password", "is_active")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="session_fields_before")
+def remember_session_fields(sender, instance, raw: bool = False, update_fields=None, **kwargs):
+    # One primary-key read, and only when a field a session depends on may be written: a log-in's
+    # save of last_login names its fields and costs nothing.
+    if raw or instance.pk is None or (update_fields is not None and not set(SESSION_FIELDS) & set(update_fields)):
+        instance._session_fields_before = None
+        return
+    instance._session_fields_before = sender.objects.filter(pk=instance.pk).values_list(*SESSION_FIELDS).first()
+
+
+@receiver(post_save, sender=User, dispatch_uid="session_check")
+def user_sessions_changed(sender, instance, created: bool, raw: bool = False, **kwargs):
+    before = getattr(instance, "_session_fields_before", None)
+    if raw or created or before is None:
+        return
+    if before != tuple(getattr(instance, name) for name in SESSION_FIELDS):
+        control.session_check([instance.pk])
+
+
+@receiver(user_logged_in, dispatch_uid="session_mark")
+def logged_in(sender, request, user, **kwargs):
+    sessions.mark(request.session)
+
+
+@receiver(user_logged_out, dispatch_uid="session_ended")
+def logged_out(sender, request, user, **kwargs):
+    if user is not None and request.session.session_key:
+        control.session_ended(user.pk, request.session.session_key)
+
+
+@receiver(post_save, sender=Session, dispatch_uid="session_renewed")
+def session_saved(sender, instance: Session, raw: bool = False, **kwargs):
+    # Saved when a log-in writes to its session: at log-in, at a password change (under a new key),
+    # rarely otherwise. Sessions of other engines than the database send nothing; their sockets
+    # close at a password change like the other sessions'.
+    if raw:
+        return
+    login = sessions.login_of(instance.get_decoded())
+    if login is not None:
+        control.session_renewed(login[0], login[1], instance.session_key)
 
 
 # Learning and discussions (courses/models/learning.py, discussions.py). Senders are named lazily
@@ -227,3 +278,37 @@ def discussion_posted(sender, instance, created: bool, raw: bool = False, **kwar
         record(
             topic=topics.user_topic(parent.author_id), title=f"{name} replied to your post in {thread.title}", **common
         )
+
+
+# A post's events quote its text (the summary) and its thread's title. When the post is edited the
+# events quote the new text; when it is removed by a moderator (Post.remove, or the admin's flag)
+# or deleted (with its thread, or in the admin) they stop quoting anything the post or thread said.
+
+
+def _post_events(post, course_id: int | None):
+    # The post's anchor ends the url of both of its events (the course's and the parent author's).
+    events = Event.objects.filter(kind=Event.Kind.DISCUSSION_POST, payload__url__endswith=f"#post-{post.pk}")
+    return events.filter(course_id=course_id) if course_id is not None else events
+
+
+def _course_id_of(post) -> int | None:
+    from courses.models import Thread
+
+    return Thread.objects.filter(pk=post.thread_id).values_list("course_id", flat=True).first()
+
+
+REMOVED_SUMMARY = "This post was removed by the instructor."
+
+
+@receiver(post_save, sender="courses.Post", dispatch_uid="event_discussion_post_changed")
+def discussion_post_changed(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if created or raw or (update_fields is not None and not {"body", "is_removed"} & set(update_fields)):
+        return
+    summary = REMOVED_SUMMARY if instance.is_removed else instance.body
+    rewrite(_post_events(instance, instance.thread.course_id), summary=summary)
+
+
+@receiver(post_delete, sender="courses.Post", dispatch_uid="event_discussion_post_deleted")
+def discussion_post_deleted(sender, instance, **kwargs):
+    # A thread's posts go before the thread itself, so its row still says which course it was in.
+    rewrite(_post_events(instance, _course_id_of(instance)), title="A deleted discussion post", url="", summary="")
