@@ -147,6 +147,13 @@ def logged_out(sender, request, user, **kwargs):
         control.session_ended(user.pk, request.session.session_key)
 
 
+@receiver(post_delete, sender="accounts.UserSession", dispatch_uid="session_logged_out_elsewhere")
+def session_logged_out_elsewhere(sender, instance, **kwargs):
+    """A session ended from the sessions page ("log out", "log out everywhere else"): its sockets
+    close at once, like a log-out's, instead of at their next heartbeat."""
+    control.session_ended(instance.user_id, instance.session_key)
+
+
 @receiver(post_save, sender=Session, dispatch_uid="session_renewed")
 def session_saved(sender, instance: Session, raw: bool = False, **kwargs):
     # Saved when a log-in writes to its session: at log-in, at a password change (under a new key),
