@@ -11,13 +11,18 @@ This module decides the rest:
   also name their actor (`acting_as`, applied by `@attributed`): an API call authenticated by token
   has no user at the middleware, and a command has no request at all. A service's `by` of None
   outside a request is the operator: the entry has no actor and a note saying so, with the command.
-- **Never changed.** Entries are append-only: a model-level guard refuses saving an existing entry
-  and deleting any (`_refuse_update`, `_refuse_delete`); migration accounts/0004 adds a database
-  trigger that refuses updates too (except the actor set to NULL when that user is deleted; the
-  actor's email stays). The admin gives nobody, superusers included, add, change or delete, and
-  shows the log to site admins only (`AuditEntryAdmin`).
-- **Never secrets.** The user model is recorded for its role and status fields only; passwords
-  and their hashes are never included.
+- **Never changed, but for an erasure.** Entries are append-only: a model-level guard refuses
+  saving an existing entry and deleting any (`_attribute`, `_refuse_delete`); a database trigger
+  (migration accounts/0004, replaced by 0007) refuses updates too, except the actor set to NULL
+  when that user is deleted (the actor's email stays) and `redact_entries`, the erasure's one way
+  in: while its `AuditRedaction` row exists, inside the erasure's transaction, the columns that may
+  quote a person (repr, changes, additional data, actor's email and address) may change, nothing
+  else. The admin gives nobody, superusers included, add, change or delete, and shows the log to
+  site admins only (`AuditEntryAdmin`).
+- **Never secrets, little personal data.** The user model is recorded for its username, role and
+  status fields; its email only as "changed" (`MASKED`, shown as HIDDEN), never the password or
+  its hash. A post is named by its id, not its text (`REPR_WITHOUT_TEXT`); a moderator's edit still
+  records the text before and after, which erasure redacts.
 """
 
 import functools
@@ -32,8 +37,14 @@ from auditlog.signals import pre_log
 from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import pre_delete, pre_save
+from django.utils.text import capfirst
 
+from .models import AuditRedaction
+from .privacy.erasure import ERASED_TEXT, mentioning, replacer
+from .privacy.registry import final_eraser
 from .sessions import client_ip
 
 OPERATOR_NOTE = "No request: the operator (a management command or the shell)."
@@ -58,6 +69,17 @@ AUDITED: dict[str, list[str] | None] = {
     "accounts.User": ["username", "email", "role", "is_active", "is_staff", "is_superuser"],
 }
 
+# model label -> fields recorded only as changed, their values replaced by HIDDEN.
+MASKED: dict[str, list[str]] = {"accounts.User": ["email"]}
+HIDDEN = "(hidden)"
+
+# Models whose str() quotes a person's words: their entries name them by id instead.
+REPR_WITHOUT_TEXT = {"courses.Post"}
+
+# The columns of an entry that may quote a person: what redact_entries rewrites. With the actor's
+# address and port (set to NULL), all that the trigger of migration 0007 lets it change.
+REDACTABLE = ("object_repr", "changes_text", "changes", "serialized_data", "additional_data", "actor_email")
+
 _UNSET = object()
 _acting = ContextVar("audit_acting", default=_UNSET)  # the user a service names
 _request = ContextVar("audit_request", default=None)
@@ -72,7 +94,17 @@ def register_models() -> None:
         model = apps.get_model(label)
         if not auditlog.contains(model):
             # "All" means the row's own columns, not the reverse relations auditlog would list too.
-            auditlog.register(model, include_fields=fields or [f.name for f in model._meta.concrete_fields])
+            auditlog.register(
+                model,
+                include_fields=fields or [f.name for f in model._meta.concrete_fields],
+                mask_fields=MASKED.get(label, []),
+                mask_callable="accounts.audit.hide",
+            )
+
+
+def hide(value: str) -> str:
+    """auditlog's mask: that a masked field changed, not from what or to what (empty stays empty)."""
+    return HIDDEN if value else value
 
 
 class AuditMiddleware(AuditlogMiddleware):
@@ -136,6 +168,9 @@ def _attribute(sender, instance, **kwargs) -> None:
     """Runs before auditlog's own request receiver, which fills in the actor only if still empty."""
     if not instance._state.adding:
         raise AuditLogIsAppendOnly("Audit log entries cannot be changed.")
+    model = instance.content_type.model_class() if instance.content_type_id else None
+    if model is not None and model._meta.label in REPR_WITHOUT_TEXT:
+        instance.object_repr = f"{capfirst(model._meta.verbose_name)} #{instance.object_pk}"
     actor = _actor()
     if actor is not None and actor is not _UNSET:
         if instance.actor_id is None:
@@ -150,6 +185,79 @@ def _attribute(sender, instance, **kwargs) -> None:
 
 def _refuse_delete(sender, instance, **kwargs) -> None:
     raise AuditLogIsAppendOnly("Audit log entries cannot be deleted.")
+
+
+@final_eraser
+def redact_entries(user, names: list[str], texts: list[str]) -> None:
+    """Erasure's step for the audit log (accounts/privacy/erasure.py), run after the account is
+    anonymised so the erasure's own entries are covered. Who did what to which object, and when,
+    stays; in every entry that mentions the person or is by them:
+
+    - a field of an object that held one of their texts (a value equal to it: a post's body) has
+      every recorded version of it, in every entry of that object, replaced by ERASED_TEXT (an
+      edit's earlier text too), and a repr that was an excerpt of one goes the same way. Whole
+      values, not substrings: a short post ("Thanks") must not redact other people's words;
+    - each whole-word mention of their names (username, full name, email) becomes FORMER_MEMBER;
+    - as the actor, their IP address and port go.
+
+    The one sanctioned change of entries: a queryset update (no save, so no guard) while an
+    AuditRedaction row exists, which the database trigger requires, inside a transaction that
+    removes the row again."""
+    by_name, quoted = replacer(names), set(texts)
+    found = Q(actor=user)
+    for column in REDACTABLE:
+        found |= mentioning(column, texts + names)
+    entries = {entry.pk: entry for entry in LogEntry.objects.filter(found)}
+    held = {  # (content type, object, field) whose value was one of their texts
+        (entry.content_type_id, entry.object_pk, field)
+        for entry in entries.values()
+        for field, values in (entry.changes or {}).items()
+        if isinstance(values, list) and quoted.intersection(v for v in values if isinstance(v, str))
+    }
+    for content_type, object_pk in {(ct, pk) for ct, pk, _field in held}:
+        entries |= {e.pk: e for e in LogEntry.objects.filter(content_type_id=content_type, object_pk=object_pk)}
+    erased_versions: dict[tuple, list[str]] = {}  # per object, the values that go
+    for entry in entries.values():
+        for field, values in (entry.changes or {}).items():
+            if (entry.content_type_id, entry.object_pk, field) in held:
+                erased_versions.setdefault((entry.content_type_id, entry.object_pk), []).extend(
+                    v for v in values if isinstance(v, str) and v not in ("", "None")
+                )
+
+    def redact(value):
+        if isinstance(value, str):
+            return by_name(value)
+        if isinstance(value, list):
+            return [redact(item) for item in value]
+        if isinstance(value, dict):
+            return {key: redact(item) for key, item in value.items()}
+        return value
+
+    def redacted(entry) -> dict:
+        key = (entry.content_type_id, entry.object_pk)
+        changes = entry.changes
+        if isinstance(changes, dict):
+            changes = {
+                field: [v if v in ("", "None", None) else ERASED_TEXT for v in values]
+                if (*key, field) in held and isinstance(values, list)
+                else values
+                for field, values in changes.items()
+            }
+        values = {column: redact(getattr(entry, column)) for column in REDACTABLE if column != "changes"}
+        values["changes"] = redact(changes)
+        if entry.object_repr and any(v.startswith(entry.object_repr) for v in erased_versions.get(key, [])):
+            values["object_repr"] = ERASED_TEXT
+        if entry.actor_id == user.pk:
+            values |= {"remote_addr": None, "remote_port": None}
+        return values
+
+    if not entries:
+        return
+    with transaction.atomic():
+        flag = AuditRedaction.objects.create()
+        for pk, entry in sorted(entries.items()):
+            LogEntry.objects.filter(pk=pk).update(**redacted(entry))
+        flag.delete()
 
 
 def connect() -> None:

@@ -104,6 +104,18 @@ class InstructorRequest(models.Model):
         return f"{self.user.username}: {self.get_status_display()}"
 
 
+class AuditRedaction(models.Model):
+    """A row here while an erasure redacts the audit log (accounts.audit.redact_entries inserts it
+    and deletes it in the erasure's transaction, so no other transaction ever sees one). The
+    database trigger of migration 0007 lets an UPDATE of an audit entry through only then, and only
+    of the columns that may quote a person."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Audit redaction since {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
 # Privacy rows live in their own module (accounts/privacy/models.py); imported here so they belong
 # to this app.
 from .privacy.models import Consent, DataExport, ErasureRequest, PolicyDocument  # noqa: E402, F401

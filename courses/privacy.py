@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 from django.db.models import Q
 
 from accounts.privacy.erasure import ERASED_POST_BODY, delete_file_on_commit
-from accounts.privacy.registry import eraser, export_files, export_section
+from accounts.privacy.registry import eraser, export_files, export_section, written_texts
 
 from .models import (
     Announcement,
@@ -141,6 +141,12 @@ def discussions(user) -> dict:
             for p in Post.objects.filter(author=user).select_related("thread__course").order_by("id")
         ],
     }
+
+
+@written_texts
+def post_texts(user) -> list[str]:
+    """The audit log quotes a post's text (moderation records it); erasure redacts it there."""
+    return list(Post.objects.filter(author=user).exclude(body="").values_list("body", flat=True))
 
 
 @eraser

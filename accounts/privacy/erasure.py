@@ -17,6 +17,10 @@ this module holds the rule they follow, the helpers they share and the account's
 - The event log keeps its rows (they are other people's history too) with no actor, and every
   title or summary naming the person says FORMER_MEMBER instead; the summaries of their own
   discussion posts (the post text) are emptied. The admin's log entries are rewritten the same way.
+- The audit log (accounts/audit.py) keeps its entries, last of all so that the erasure's own
+  writes are covered too: FORMER_MEMBER for each name, ERASED_TEXT for the text of each of their
+  posts, no email or IP address of theirs as the actor (`redact_entries`, the one way to change an
+  entry).
 - The erasure request row stays, naming only the anonymised account: the record that it was done.
 """
 
@@ -37,6 +41,7 @@ from .models import Consent, DataExport
 
 FORMER_MEMBER = "A former member"
 ERASED_POST_BODY = "_This post was erased at its author's request._"
+ERASED_TEXT = "[erased]"
 
 
 def anonymous_username(user) -> str:
@@ -49,12 +54,18 @@ def identifying_strings(user) -> list[str]:
     return sorted((s for s in found if s and s.strip()), key=len, reverse=True)
 
 
-def replacer(names: list[str]):
-    """A function replacing each whole-word mention of the names (any case) with FORMER_MEMBER."""
+def replacer(names: list[str], placeholder: str = FORMER_MEMBER):
+    """A function replacing each whole-word mention of the names (any case) with `placeholder`."""
     if not names:
         return lambda text: text
     pattern = re.compile("|".join(rf"(?<!\w){re.escape(name)}(?!\w)" for name in names), re.IGNORECASE)
-    return lambda text: pattern.sub(FORMER_MEMBER, text) if isinstance(text, str) else text
+    return lambda text: pattern.sub(placeholder, text) if isinstance(text, str) else text
+
+
+def written_texts(user) -> list[str]:
+    """What the person wrote that other records may quote (registry.written_texts), longest first."""
+    found = {text for collect in registry.WRITTEN_TEXTS for text in collect(user)}
+    return sorted((t for t in found if t and t.strip()), key=len, reverse=True)
 
 
 def mentioning(field: str, names: list[str]) -> Q:
@@ -112,11 +123,15 @@ def anonymise(user) -> None:
 
 
 def erase(user) -> None:
-    """The apps' erasers first (they may look the person up by name), then the account's own rows."""
+    """The apps' erasers first (they may look the person up by name), then the account's own rows,
+    then the final erasers (the audit log, which has recorded the steps before)."""
     registry.discover()
     names = identifying_strings(user)
+    texts = written_texts(user)  # before the erasers erase them
     for step in registry.ERASERS:
         step(user, names)
     erase_admin_log(user, names)
     erase_account_rows(user)
     anonymise(user)
+    for step in registry.FINAL_ERASERS:
+        step(user, names, texts)

@@ -6,7 +6,12 @@ dependency rule, docs/architecture.md): an app's `privacy.py` module (found like
 - `@export_files`: a function of the user yielding `(path in the zip, stored file)` pairs;
 - `@eraser`: a function `(user, names)` that erases or anonymises the app's rows about the person,
   `names` being the strings that identified them (erasure.identifying_strings), run inside the
-  erasure's transaction before the account itself is anonymised.
+  erasure's transaction before the account itself is anonymised;
+- `@written_texts`: a function of the user returning the texts the person wrote that records
+  elsewhere may quote whole (their discussion posts), collected before any eraser runs;
+- `@final_eraser`: a function `(user, names, texts)` run last, after the account is anonymised,
+  for a log that records the erasure's own writes and so quotes what they erase (the audit log,
+  accounts/audit.py); `texts` are those the `written_texts` functions returned.
 
 Payments: when a transaction model exists, its app registers a `transactions` section here (the
 export's `transactions.json` says "no payments" until then) and an eraser for what may go.
@@ -19,6 +24,8 @@ from django.utils.module_loading import autodiscover_modules
 EXPORT_SECTIONS: dict[str, Callable] = {}
 EXPORT_FILES: list[Callable] = []
 ERASERS: list[Callable] = []
+WRITTEN_TEXTS: list[Callable] = []
+FINAL_ERASERS: list[Callable] = []
 
 
 def export_section(name: str):
@@ -36,6 +43,16 @@ def export_files(function):
 
 def eraser(function):
     ERASERS.append(function)
+    return function
+
+
+def written_texts(function):
+    WRITTEN_TEXTS.append(function)
+    return function
+
+
+def final_eraser(function):
+    FINAL_ERASERS.append(function)
     return function
 
 

@@ -8,7 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from accounts.audit import OPERATOR_NOTE, AuditLogIsAppendOnly
+from accounts.audit import HIDDEN, OPERATOR_NOTE, AuditLogIsAppendOnly
+from accounts.models import AuditRedaction
 from courses import services
 from courses.models import Course, Resource, Submission
 from lms_site.testing import content as w
@@ -176,3 +177,58 @@ def test_resources_deleted_by_an_instructor_are_recorded(client, alice, cs101):
     assert response.status_code == 302
     entry = LogEntry.objects.filter(action=LogEntry.Action.DELETE).get()
     assert (entry.actor, entry.object_repr) == (alice, "Old notes")
+
+
+def test_an_email_change_is_recorded_without_the_addresses(client, root, carol):
+    client.force_login(root)
+    data = {
+        "username": "carol",
+        "first_name": "Carol",
+        "last_name": "Chen",
+        "email": "caroline@example.edu",
+        "bio": "",
+        "role": "student",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = client.post(reverse("admin:accounts_user_change", args=[carol.pk]), data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert [e.changes_dict for e in entries_for(carol) if e.actor == root] == [{"email": [HIDDEN, HIDDEN]}]
+    assert not LogEntry.objects.filter(changes__icontains="caroline").exists()
+
+
+def test_a_post_is_named_by_its_id_not_its_text(alice, cs101):
+    thread = services.start_thread(author=alice, course=cs101, title="Week 1", body="Read chapter one first.")
+    post = thread.posts.get()
+    (entry,) = entries_for(post)
+    assert entry.object_repr == f"Post #{post.pk}"
+    assert entry.changes_dict["body"][1] == "Read chapter one first."  # moderation still sees the text
+
+
+def test_only_an_erasures_redaction_may_change_an_entry_and_only_what_quotes_a_person(alice, an_entry):
+    with transaction.atomic():
+        flag = AuditRedaction.objects.create()
+        LogEntry.objects.filter(pk=an_entry.pk).update(object_repr="A former member", remote_addr=None)
+        for forged in (
+            {"action": LogEntry.Action.DELETE},
+            {"object_pk": "999"},
+            {"timestamp": an_entry.timestamp.replace(year=2000)},
+            {"actor": alice},
+        ):
+            with pytest.raises(DatabaseError), transaction.atomic():
+                LogEntry.objects.filter(pk=an_entry.pk).update(**forged)
+        flag.delete()
+        with pytest.raises(DatabaseError), transaction.atomic():
+            LogEntry.objects.filter(pk=an_entry.pk).update(object_repr="forged")
+    entry = LogEntry.objects.get(pk=an_entry.pk)
+    assert (entry.object_repr, entry.action, entry.actor, entry.timestamp) == (
+        "A former member",
+        an_entry.action,
+        an_entry.actor,
+        an_entry.timestamp,
+    )
+    with pytest.raises(AuditLogIsAppendOnly), transaction.atomic():
+        AuditRedaction.objects.create()
+        entry.object_repr = "forged"
+        entry.save()  # the flag opens the database, not the model's guard

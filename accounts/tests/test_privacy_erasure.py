@@ -6,10 +6,12 @@ import io
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import AuditRedaction
 from accounts.privacy import erasure, services
 from accounts.privacy.models import DataExport, ErasureRequest
 from courses.gradebook import gradebook
@@ -169,3 +171,31 @@ def test_the_worker_erases_an_account_when_its_grace_period_ends(worker, carol, 
     carol.refresh_from_db()
     assert carol.username == f"former-member-{carol.pk}"
     assert not Post.objects.filter(body=privacy.POST_TEXTS[2]).exists()
+
+
+def test_erasure_redacts_the_audit_log_but_keeps_who_did_what(client, alice, cs101, django_capture_on_commit_callbacks):
+    from courses import services as course_services
+
+    client.force_login(alice)  # an instructor, whose changes are audited with her address
+    data = {"title": "Programming I", "description": "", "is_published": "on"}
+    for prefix in ("resources", "announcements", "subscriptions"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    assert client.post(f"/admin/courses/course/{cs101.pk}/change/", data).status_code == 302
+    course_entry = LogEntry.objects.get(actor=alice, content_type__model="course", object_pk=str(cs101.pk))
+    assert (course_entry.actor_email, course_entry.remote_addr) == ("alice@example.edu", "127.0.0.1")
+    thread = course_services.start_thread(author=alice, course=cs101, title="Week 1", body="alices-first-words")
+    course_services.edit_post(user=alice, post=thread.posts.get(), body="alices-second-words")
+
+    request = services.request_erasure(user=alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.erase_account(request_id=request.pk, now=request.due_at)
+
+    for needle in ("alices-first-words", "alices-second-words", "alice@example.edu", "Archer", "alice"):
+        assert privacy.rows_containing(needle) == [], needle
+    entry = LogEntry.objects.get(pk=course_entry.pk)
+    assert (entry.actor_id, entry.action, entry.timestamp) == (alice.pk, course_entry.action, course_entry.timestamp)
+    assert entry.changes_dict == {"title": ["Introduction to Programming", "Programming I"]}
+    assert (entry.actor_email, entry.remote_addr) == (erasure.FORMER_MEMBER, None)
+    post_bodies = [e.changes_dict.get("body") for e in LogEntry.objects.filter(object_repr__startswith="Post #")]
+    assert [erasure.ERASED_TEXT] in [[v for v in body if v != "None"] for body in post_bodies if body]
+    assert not AuditRedaction.objects.exists()
