@@ -29,13 +29,16 @@ import json
 import os
 import re
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp import devices_for_user
 from rest_framework.authtoken.models import Token
 
+from ..models import InstructorRequest, UserSession
 from . import registry
 from .models import Consent, DataExport
 
@@ -102,6 +105,12 @@ def erase_admin_log(user, names: list[str]) -> None:
 def erase_account_rows(user) -> None:
     Token.objects.filter(user=user).delete()
     Consent.objects.filter(user=user).delete()
+    InstructorRequest.objects.filter(user=user).delete()
+    UserSession.objects.filter(user=user).delete()  # their sockets close (notifications/signals.py)
+    for device in devices_for_user(user, confirmed=None):  # authenticator app, recovery codes, passkeys
+        device.delete()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):  # failed log-ins, by username
+        model.objects.filter(username=user.username).delete()
     for export in DataExport.objects.filter(user=user):
         if export.file:
             delete_file_on_commit(export.file)

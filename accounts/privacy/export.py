@@ -8,9 +8,12 @@ writing of the zip.
 import json
 import zipfile
 
+from axes.models import AccessAttempt
 from django.core.serializers.json import DjangoJSONEncoder
+from django_otp import devices_for_user
 from rest_framework.authtoken.models import Token
 
+from ..models import InstructorRequest, UserSession
 from . import registry
 from .models import Consent, ErasureRequest
 from .registry import export_section
@@ -58,6 +61,41 @@ def erasure_requests(user) -> list:
     return [
         {"requested_at": r.requested_at, "due_at": r.due_at, "cancelled_at": r.cancelled_at}
         for r in ErasureRequest.objects.filter(user=user)
+    ]
+
+
+@export_section("instructor_requests")
+def instructor_requests(user) -> list:
+    return [
+        {"reason": r.reason, "status": r.status, "created_at": r.created_at, "decided_at": r.decided_at}
+        for r in InstructorRequest.objects.filter(user=user)
+    ]
+
+
+@export_section("sessions")
+def sessions(user) -> list:
+    """Where the account is logged in (the sessions page), without the session keys."""
+    return [
+        {"user_agent": s.user_agent, "ip_address": s.ip, "created_at": s.created_at, "last_seen_at": s.last_seen_at}
+        for s in UserSession.objects.filter(user=user)
+    ]
+
+
+@export_section("second_factors")
+def second_factors(user) -> list:
+    """Names and kinds only: secrets and public keys stay on the server."""
+    return [
+        {"kind": type(device).__name__, "name": device.name, "confirmed": device.confirmed}
+        for device in devices_for_user(user, confirmed=None)
+    ]
+
+
+@export_section("failed_log_ins")
+def failed_log_ins(user) -> list:
+    """Failed log-ins counted against this account (django-axes), within their cool-off."""
+    return [
+        {"ip_address": a.ip_address, "failures": a.failures_since_start, "last_at": a.attempt_time}
+        for a in AccessAttempt.objects.filter(username=user.username)
     ]
 
 
