@@ -101,6 +101,19 @@ class SocketClient:
             if message["type"] == "heartbeat" and message["latest"] > self.cursor:
                 self.send({"type": "replay", "after": self.cursor})
 
+    def close_code(self, timeout: float) -> int | None:
+        """Read (keeping what arrives) until the server closes the socket: the code it closed with,
+        or None if the socket is still open after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        try:
+            while (remaining := deadline - time.monotonic()) > 0:
+                self.next_message(remaining)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd else None
+        except TimeoutError:
+            pass
+        return None
+
     def send(self, message) -> None:
         """A dict goes as JSON; a str or bytes frame goes as it is."""
         self.socket.send(message if isinstance(message, str | bytes) else json.dumps(message))

@@ -9,8 +9,9 @@ from django.test import Client
 
 from courses import services
 from courses.models import Subscription
+from lms_site.testing.events import newest_id
+from lms_site.testing.sockets import SocketClient
 from notifications.models import Event
-from notifications.tests.wire import FeedClient, newest_id
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -43,7 +44,7 @@ def readers(server, user, course, start: int) -> dict[str, str]:
     for name, response in pages.items():
         assert response.status_code == 200, name
         shown[name] = response.content.decode()
-    socket = FeedClient.of(server, user, after=start)
+    socket = SocketClient.of(server, user, after=start)
     socket.until_heartbeat()
     shown["socket replay"] = json.dumps(socket.received)
     socket.close()

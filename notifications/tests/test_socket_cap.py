@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from websockets.exceptions import ConnectionClosed
 
-from lms_site.testing import DaphneServer, database_url, session_cookie
-from notifications.tests.wire import FeedClient
+from lms_site.testing.servers import DaphneServer, database_url, session_cookie
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -32,14 +32,14 @@ def capped_pair(redis_server):
         server.stop()
 
 
-def opened(server, cookie: str) -> FeedClient:
-    client = FeedClient(server, cookie=cookie)
+def opened(server, cookie: str) -> SocketClient:
+    client = SocketClient(server, cookie=cookie)
     client.until_heartbeat()
     return client
 
 
 def close_code(server, cookie: str) -> int | None:
-    client = FeedClient(server, cookie=cookie)
+    client = SocketClient(server, cookie=cookie)
     try:
         client.until_heartbeat(timeout=5)
     except ConnectionClosed as closed:

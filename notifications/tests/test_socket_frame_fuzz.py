@@ -2,13 +2,11 @@
 message, deep nesting) get a clear error or are ignored; the consumer never crashes (no 1011 close,
 no traceback in daphne's log)."""
 
-import json
-
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from lms_site.testing import open_socket, receive_until
-from notifications.tests.wire import newest_id
+from lms_site.testing.events import newest_id
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -76,12 +74,17 @@ ODD_FRAMES = [
 PER_SOCKET = 8  # two client messages per frame, under the flood limit of 20 in 10 s
 
 
-def _replies_until_pong(socket, pongs: int) -> list[dict]:
+def _replies_until_pong(client: SocketClient, pongs: int) -> list[dict]:
     """What came before the pong of our own ping (the frame's own pong, if it was a ping, too)."""
     replies = []
+
+    def pong(message: dict) -> bool:  # sees every message, in arrival order
+        if message["type"] != "heartbeat":
+            replies.append(message)
+        return message["type"] == "pong"
+
     for _ in range(pongs):
-        seen = receive_until(socket, lambda m: m["type"] == "pong", timeout=10)
-        replies += [m for m in seen if m["type"] != "heartbeat"]
+        client.until(pong, timeout=10)
     return replies[:-1]
 
 
@@ -92,12 +95,12 @@ def _new_log(daphne, since: int) -> str:
 @pytest.mark.parametrize("start", range(0, len(ODD_FRAMES), PER_SOCKET))
 def test_odd_frames_get_a_clear_answer_and_never_crash_the_consumer(daphne, carol, start):
     since = len(daphne.log())
-    with open_socket(daphne, user=carol, after=newest_id()) as socket:
+    with SocketClient.of(daphne, carol, after=newest_id()) as client:
         for frame, expected in ODD_FRAMES[start : start + PER_SOCKET]:
-            socket.send(frame)
-            socket.send(json.dumps({"type": "ping"}))
+            client.send(frame)  # a str goes as it is
+            client.send({"type": "ping"})
             try:
-                replies = _replies_until_pong(socket, pongs=2 if expected == PONG else 1)
+                replies = _replies_until_pong(client, pongs=2 if expected == PONG else 1)
             except ConnectionClosed as closed:
                 pytest.fail(f"{frame[:60]!r} closed the socket with {closed.rcvd and closed.rcvd.code}")
             assert replies == ([] if expected is NOTHING else [expected]), frame[:60]
@@ -109,8 +112,9 @@ def test_odd_frames_get_a_clear_answer_and_never_crash_the_consumer(daphne, caro
 @pytest.mark.parametrize("after", ["1e400", "NaN", "-1", str(HUGE), "9" * 400, "%00", "1.5"])
 def test_an_odd_cursor_in_the_url_never_crashes_the_consumer(daphne, carol, after):
     since = len(daphne.log())
-    with open_socket(daphne, user=carol, after=after) as socket:
-        beat = receive_until(socket, lambda m: m["type"] == "heartbeat", timeout=10)
+    with SocketClient.of(daphne, carol, after=after) as client:
+        client.until_heartbeat(timeout=10)
+        beat = [*client.messages, *client.received]  # everything up to the heartbeat, events included
         assert all(m["type"] in ("heartbeat", "error") for m in beat)
     log = _new_log(daphne, since)
     assert "Traceback" not in log

@@ -6,15 +6,15 @@ import pytest
 from django.db import connection
 from websockets.exceptions import InvalidStatus
 
-from lms_site.testing import DaphneServer, database_url
-from notifications.tests.wire import FeedClient
+from lms_site.testing.servers import DaphneServer, database_url
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def refused(server, user, origin: str) -> bool:
     try:
-        client = FeedClient.of(server, user, origin=origin)
+        client = SocketClient.of(server, user, origin=origin)
     except InvalidStatus as error:
         assert error.response.status_code == 403
         return True

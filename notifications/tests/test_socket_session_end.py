@@ -9,10 +9,11 @@ import pytest
 from django.conf import global_settings
 from django.contrib.sessions.models import Session
 from django.db import connection
-from websockets.exceptions import ConnectionClosed
 
-from lms_site.testing import DaphneServer, database_url, session_cookie
-from notifications.tests.wire import AdminSession, FeedClient, newest_id
+from lms_site.testing.admin import AdminSession
+from lms_site.testing.events import newest_id
+from lms_site.testing.servers import DaphneServer, database_url, session_cookie
+from lms_site.testing.sockets import SocketClient
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -33,8 +34,8 @@ class Browser(AdminSession):
     def cookie(self) -> str:
         return next(cookie.value for cookie in self.jar if cookie.name == "sessionid")
 
-    def socket(self, server) -> FeedClient:
-        client = FeedClient(server, cookie=self.cookie, after=newest_id())
+    def socket(self, server) -> SocketClient:
+        client = SocketClient(server, cookie=self.cookie, after=newest_id())
         client.until_heartbeat()
         return client
 
@@ -46,22 +47,9 @@ class Browser(AdminSession):
         return self.post(path, fields)
 
 
-def close_code(client: FeedClient, timeout: float) -> int | None:
-    """The code the server closed the socket with, or None if it stayed open."""
-    deadline = time.monotonic() + timeout
-    try:
-        while (remaining := deadline - time.monotonic()) > 0:
-            client.next_message(remaining)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else None
-    except TimeoutError:
-        pass
-    return None
-
-
 def assert_closed_at_once(clients, since: float) -> None:
     for client in clients:
-        assert close_code(client, timeout=2.0 - (time.monotonic() - since) + 0.05) == 4401
+        assert client.close_code(timeout=2.0 - (time.monotonic() - since) + 0.05) == 4401
     assert time.monotonic() - since <= 2.1
 
 
@@ -73,7 +61,7 @@ def assert_still_open(clients) -> None:
 
 
 def test_log_out_closes_that_sessions_sockets_on_every_process(daphne, second_daphne, carol):
-    leaving, staying = Browser(daphne, carol), Browser(daphne, carol)
+    leaving, staying = Browser.of(daphne, carol), Browser.of(daphne, carol)
     leaving_sockets = [leaving.socket(daphne), leaving.socket(second_daphne)]
     staying_sockets = [staying.socket(daphne), staying.socket(second_daphne)]
 
@@ -90,7 +78,7 @@ def test_a_password_change_closes_the_other_sessions_sockets_and_keeps_its_own(d
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     carol.set_password("pw-carolcarol")
     carol.save()
-    changing, other = Browser(daphne, carol), Browser(daphne, carol)
+    changing, other = Browser.of(daphne, carol), Browser.of(daphne, carol)
     changing_sockets = [changing.socket(daphne), changing.socket(second_daphne)]
     other_sockets = [other.socket(daphne), other.socket(second_daphne)]
     old_cookie = changing.cookie
@@ -105,12 +93,12 @@ def test_a_password_change_closes_the_other_sessions_sockets_and_keeps_its_own(d
     assert_still_open(changing_sockets)
     # and they keep holding on the heartbeats that follow (the backstop checks the new key)
     for client in changing_sockets:
-        assert close_code(client, timeout=2.5) is None
+        assert client.close_code(timeout=2.5) is None
 
 
 def test_deactivating_the_account_closes_every_socket_on_every_process(daphne, second_daphne, carol, dave):
-    sockets = [Browser(daphne, carol).socket(server) for server in (daphne, second_daphne, daphne)]
-    bystander = Browser(daphne, dave).socket(second_daphne)
+    sockets = [Browser.of(daphne, carol).socket(server) for server in (daphne, second_daphne, daphne)]
+    bystander = Browser.of(daphne, dave).socket(second_daphne)
 
     started = time.monotonic()
     carol.is_active = False
@@ -121,14 +109,14 @@ def test_deactivating_the_account_closes_every_socket_on_every_process(daphne, s
 
 def test_a_session_gone_without_a_message_closes_its_sockets_on_the_next_heartbeat(daphne, second_daphne, carol):
     cookie = session_cookie(carol)
-    sockets = [FeedClient(server, cookie=cookie, after=newest_id()) for server in (daphne, second_daphne)]
+    sockets = [SocketClient(server, cookie=cookie, after=newest_id()) for server in (daphne, second_daphne)]
     Session.objects.filter(session_key=cookie).delete()  # as clearsessions or an operator would
     for client in sockets:
-        assert close_code(client, timeout=5) == 4401
+        assert client.close_code(timeout=5) == 4401
 
 
 def test_a_closed_session_cannot_reopen_a_socket(daphne, carol):
-    browser = Browser(daphne, carol)
+    browser = Browser.of(daphne, carol)
     cookie = browser.cookie
     assert browser.post_form("/accounts/logout/", {}) == 302
-    assert close_code(FeedClient(daphne, cookie=cookie), timeout=5) == 4401
+    assert SocketClient(daphne, cookie=cookie).close_code(timeout=5) == 4401
