@@ -120,3 +120,13 @@ def test_a_closed_session_cannot_reopen_a_socket(daphne, carol):
     cookie = browser.cookie
     assert browser.post_form("/accounts/logout/", {}) == 302
     assert SocketClient(daphne, cookie=cookie).close_code(timeout=5) == 4401
+
+
+def test_logging_out_everywhere_else_closes_those_sessions_sockets_on_every_process(daphne, second_daphne, carol):
+    here, there = Browser.of(daphne, carol), Browser.of(daphne, carol)
+    theirs = [there.socket(daphne), there.socket(second_daphne)]
+    mine = here.socket(second_daphne)
+    since = time.monotonic()
+    assert here.post_form("/accounts/sessions/logout-others/", {}) == 302
+    assert_closed_at_once(theirs, since)
+    assert_still_open([mine])
