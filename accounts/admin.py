@@ -1,17 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from lms_site.admin_access import NoAddOrDelete, SiteAdminOnly
+
 from . import services
 from .models import InstructorRequest, User
 from .privacy import admin as privacy_admin
 
 
-def _is_site_admin(request) -> bool:
-    return request.user.is_staff and request.user.is_site_admin
-
-
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SiteAdminOnly, DjangoUserAdmin):
     """People are managed by site administrators only. Instructors are staff too, but must not
     browse other people's accounts, whatever permissions they are given."""
 
@@ -29,23 +27,6 @@ class UserAdmin(DjangoUserAdmin):
         ("Role", {"classes": ("wide",), "fields": ("email", "role")}),
     )
 
-    _is_site_admin = staticmethod(_is_site_admin)
-
-    def has_module_permission(self, request):
-        return self._is_site_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_site_admin(request)
-
-    def has_add_permission(self, request):
-        return self._is_site_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_site_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._is_site_admin(request)
-
     def save_related(self, request, form, formsets, change):
         # After the form's groups are saved, which would otherwise undo the group membership.
         super().save_related(request, form, formsets, change)
@@ -56,9 +37,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(InstructorRequest)
-class InstructorRequestAdmin(admin.ModelAdmin):
+class InstructorRequestAdmin(NoAddOrDelete, SiteAdminOnly, admin.ModelAdmin):
     """Site admins decide who may teach; the pending requests come first. Deciding goes through
-    accounts.services.decide_instructor_request, like every other door."""
+    accounts.services.decide_instructor_request, like every other door. Students make the requests
+    (accounts:instructor_access); the change permission is for the actions, every field is read-only."""
 
     list_display = ("user", "user_email", "reason", "status", "created_at", "decided_by", "decided_at")
     list_filter = ("status",)
@@ -73,21 +55,6 @@ class InstructorRequestAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by("-status", "-created_at")  # pending first
-
-    def has_module_permission(self, request):
-        return _is_site_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_site_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_site_admin(request)  # for the actions; every field is read-only
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _decide(self, request, queryset, *, approve: bool) -> None:
         pending = queryset.filter(status=InstructorRequest.Status.PENDING)

@@ -42,6 +42,8 @@ from django.db.models import Q
 from django.db.models.signals import pre_delete, pre_save
 from django.utils.text import capfirst
 
+from lms_site.admin_access import ReadOnly, SiteAdminOnly
+
 from .models import AuditRedaction
 from .privacy.erasure import ERASED_TEXT, mentioning, replacer
 from .privacy.registry import final_eraser
@@ -270,25 +272,6 @@ def connect() -> None:
     admin.site.register(LogEntry, AuditEntryAdmin)
 
 
-class AuditEntryAdmin(LogEntryAdmin):
+class AuditEntryAdmin(ReadOnly, SiteAdminOnly, LogEntryAdmin):
     """Read-only, for site admins: not instructors, whatever permissions they are given, and no
     add, change or delete for anyone."""
-
-    @staticmethod
-    def _is_site_admin(request) -> bool:
-        return request.user.is_staff and request.user.is_site_admin
-
-    def has_module_permission(self, request):
-        return self._is_site_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_site_admin(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

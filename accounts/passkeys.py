@@ -57,6 +57,16 @@ def _take_challenge(request, ceremony: str, user: User) -> bytes:
     return bytes.fromhex(kept["challenge"])
 
 
+def _expected(request, ceremony: str, user: User) -> dict:
+    """What the browser's answer must match: the challenge kept for this ceremony (taken from the
+    session, so it is used once), this site's relying-party id and its origin."""
+    return {
+        "expected_challenge": _take_challenge(request, ceremony, user),
+        "expected_rp_id": _rp_id(request),
+        "expected_origin": _origin(request),
+    }
+
+
 def registration_options(request, user: User) -> str:
     options = generate_registration_options(
         rp_id=_rp_id(request),
@@ -76,14 +86,9 @@ def registration_options(request, user: User) -> str:
 
 def verify_registration(request, user: User, credential: dict) -> dict:
     """The verified credential's fields for services.add_passkey; PasskeyError otherwise."""
-    challenge = _take_challenge(request, "register", user)
+    expected = _expected(request, "register", user)
     try:
-        verified = verify_registration_response(
-            credential=credential,
-            expected_challenge=challenge,
-            expected_rp_id=_rp_id(request),
-            expected_origin=_origin(request),
-        )
+        verified = verify_registration_response(credential=credential, **expected)
     except InvalidRegistrationResponse as error:
         raise PasskeyError(f"The passkey could not be registered: {error}") from error
     if Passkey.objects.filter(credential_id=verified.credential_id).exists():
@@ -110,7 +115,7 @@ def authentication_options(request, user: User) -> str:
 
 def verify_authentication(request, user: User, credential: dict) -> Passkey:
     """The passkey of `user` that signed the challenge, its counter updated; PasskeyError otherwise."""
-    challenge = _take_challenge(request, "authenticate", user)
+    expected = _expected(request, "authenticate", user)
     raw_id = credential.get("rawId") or credential.get("id") or ""
     passkey = next(
         (key for key in Passkey.objects.filter(user=user) if bytes_to_base64url(bytes(key.credential_id)) == raw_id),
@@ -121,11 +126,9 @@ def verify_authentication(request, user: User, credential: dict) -> Passkey:
     try:
         verified = verify_authentication_response(
             credential=credential,
-            expected_challenge=challenge,
-            expected_rp_id=_rp_id(request),
-            expected_origin=_origin(request),
             credential_public_key=bytes(passkey.public_key),
             credential_current_sign_count=passkey.sign_count,
+            **expected,
         )
     except InvalidAuthenticationResponse as error:
         raise PasskeyError(f"The passkey could not be verified: {error}") from error

@@ -22,7 +22,14 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from lms_site.testing.servers import DaphneServer, Loopback, RedisServer, free_port, wait_for_port  # noqa: E402
+from lms_site.testing.servers import (  # noqa: E402
+    DaphneServer,
+    Loopback,
+    RedisServer,
+    free_port,
+    stop_process,
+    wait_for_port,
+)
 
 HERE = Path(__file__).resolve().parent
 
@@ -77,13 +84,7 @@ class Nginx:
         return self
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # graceful: finish requests under way
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        stop_process(self.process, sig=signal.SIGQUIT)  # graceful: finish requests under way
         self.process = None
 
 

@@ -4,29 +4,10 @@ on the user list, accounts/admin.py). Instructors never see any of it."""
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from lms_site.admin_access import NoAddOrDelete, SiteAdminOnly
+
 from . import services
 from .models import ErasureRequest, PolicyDocument
-
-
-class SiteAdminOnly:
-    @staticmethod
-    def _is_site_admin(request) -> bool:
-        return request.user.is_staff and request.user.is_site_admin
-
-    def has_module_permission(self, request):
-        return self._is_site_admin(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._is_site_admin(request)
-
-    def has_add_permission(self, request):
-        return self._is_site_admin(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._is_site_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._is_site_admin(request)
 
 
 @admin.register(PolicyDocument)
@@ -46,17 +27,14 @@ class PolicyDocumentAdmin(SiteAdminOnly, admin.ModelAdmin):
 
 
 @admin.register(ErasureRequest)
-class ErasureRequestAdmin(SiteAdminOnly, admin.ModelAdmin):
+class ErasureRequestAdmin(NoAddOrDelete, SiteAdminOnly, admin.ModelAdmin):
+    """Erasures are requested from the user list (the action) or by the person, and the row stays as
+    the record that an erasure was asked for and done."""
+
     list_display = ("user", "requested_by", "requested_at", "due_at", "cancelled_at", "erased_at")
     list_filter = ("erased_at", "cancelled_at")
     readonly_fields = ("user", "requested_by", "requested_at", "due_at", "cancelled_at", "erased_at")
     actions = ["cancel_selected"]
-
-    def has_add_permission(self, request):
-        return False  # requested from the user list (the action) or by the person
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the record that an erasure was asked for and done
 
     @admin.action(description="Cancel the selected erasures (not yet carried out)")
     def cancel_selected(self, request, queryset):

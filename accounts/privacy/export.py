@@ -10,6 +10,7 @@ import zipfile
 
 from axes.models import AccessAttempt
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
 from django_otp import devices_for_user
 from rest_framework.authtoken.models import Token
 
@@ -50,35 +51,25 @@ def api_tokens(user) -> list:
 
 @export_section("consents")
 def consents(user) -> list:
-    return [
-        {"purpose": c.purpose, "version": c.version, "given": c.given, "recorded_at": c.recorded_at}
-        for c in Consent.objects.filter(user=user)
-    ]
+    return list(Consent.objects.filter(user=user).values("purpose", "version", "given", "recorded_at"))
 
 
 @export_section("erasure_requests")
 def erasure_requests(user) -> list:
-    return [
-        {"requested_at": r.requested_at, "due_at": r.due_at, "cancelled_at": r.cancelled_at}
-        for r in ErasureRequest.objects.filter(user=user)
-    ]
+    return list(ErasureRequest.objects.filter(user=user).values("requested_at", "due_at", "cancelled_at"))
 
 
 @export_section("instructor_requests")
 def instructor_requests(user) -> list:
-    return [
-        {"reason": r.reason, "status": r.status, "created_at": r.created_at, "decided_at": r.decided_at}
-        for r in InstructorRequest.objects.filter(user=user)
-    ]
+    requests = InstructorRequest.objects.filter(user=user)
+    return list(requests.values("reason", "status", "created_at", "decided_at"))
 
 
 @export_section("sessions")
 def sessions(user) -> list:
     """Where the account is logged in (the sessions page), without the session keys."""
-    return [
-        {"user_agent": s.user_agent, "ip_address": s.ip, "created_at": s.created_at, "last_seen_at": s.last_seen_at}
-        for s in UserSession.objects.filter(user=user)
-    ]
+    sessions = UserSession.objects.filter(user=user).annotate(ip_address=F("ip"))
+    return list(sessions.values("user_agent", "ip_address", "created_at", "last_seen_at"))
 
 
 @export_section("second_factors")
@@ -93,10 +84,9 @@ def second_factors(user) -> list:
 @export_section("failed_log_ins")
 def failed_log_ins(user) -> list:
     """Failed log-ins counted against this account (django-axes), within their cool-off."""
-    return [
-        {"ip_address": a.ip_address, "failures": a.failures_since_start, "last_at": a.attempt_time}
-        for a in AccessAttempt.objects.filter(username=user.username)
-    ]
+    attempts = AccessAttempt.objects.filter(username=user.username)
+    attempts = attempts.annotate(failures=F("failures_since_start"), last_at=F("attempt_time"))
+    return list(attempts.values("ip_address", "failures", "last_at"))
 
 
 def no_transactions(user) -> dict:

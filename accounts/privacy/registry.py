@@ -36,24 +36,20 @@ def export_section(name: str):
     return register
 
 
-def export_files(function):
-    EXPORT_FILES.append(function)
-    return function
+def _collector(functions: list[Callable]) -> Callable:
+    """A decorator that adds the function it decorates to `functions` and returns it unchanged."""
+
+    def register(function):
+        functions.append(function)
+        return function
+
+    return register
 
 
-def eraser(function):
-    ERASERS.append(function)
-    return function
-
-
-def written_texts(function):
-    WRITTEN_TEXTS.append(function)
-    return function
-
-
-def final_eraser(function):
-    FINAL_ERASERS.append(function)
-    return function
+export_files = _collector(EXPORT_FILES)
+eraser = _collector(ERASERS)
+written_texts = _collector(WRITTEN_TEXTS)
+final_eraser = _collector(FINAL_ERASERS)
 
 
 def discover() -> None:

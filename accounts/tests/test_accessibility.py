@@ -38,7 +38,15 @@ def test_signup_errors_have_no_violations_and_point_at_their_fields(browser, dap
     page.context.close()
 
 
-@pytest.mark.parametrize("path", ["/accounts/profile/", "/accounts/password/change/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/profile/",
+        "/accounts/password/change/",
+        "/accounts/email/change/",
+        "/accounts/email/confirm/not-a-token/",
+    ],
+)
 def test_logged_in_account_pages_have_no_violations(browser, daphne, axe, carol, path):
     page = login_page(browser, daphne, carol)
     page.goto(path)

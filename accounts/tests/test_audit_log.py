@@ -27,6 +27,22 @@ def entries_for(obj) -> list[LogEntry]:
     )
 
 
+def carols_change_form(**changes) -> dict:
+    """The admin's change form for carol as the fixture makes her, with `changes`."""
+    return {
+        "username": "carol",
+        "first_name": "Carol",
+        "last_name": "Chen",
+        "email": "carol@example.edu",
+        "bio": "",
+        "role": "student",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        **changes,
+    }
+
+
 @pytest.fixture
 def submission(cs101, carol_in_cs101, carol):
     assignment = w.assignment_lesson(w.module(cs101), max_points=10)
@@ -94,17 +110,7 @@ def test_role_and_status_changes_are_recorded_but_never_the_password(client, roo
     client.force_login(root)
     carol.set_password("a-whole-new-secret-42")
     carol.save()
-    data = {
-        "username": "carol",
-        "first_name": "Carol",
-        "last_name": "Chen",
-        "email": "carol@example.edu",
-        "bio": "",
-        "role": "admin",
-        "is_active": "on",
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "00:00:00",
-    }
+    data = carols_change_form(role="admin")
     response = client.post(reverse("admin:accounts_user_change", args=[carol.pk]), data)
     assert response.status_code == 302, response.context and response.context["errors"]
     entries = entries_for(carol)
@@ -181,17 +187,7 @@ def test_resources_deleted_by_an_instructor_are_recorded(client, alice, cs101):
 
 def test_an_email_change_is_recorded_without_the_addresses(client, root, carol):
     client.force_login(root)
-    data = {
-        "username": "carol",
-        "first_name": "Carol",
-        "last_name": "Chen",
-        "email": "caroline@example.edu",
-        "bio": "",
-        "role": "student",
-        "is_active": "on",
-        "date_joined_0": "2026-01-01",
-        "date_joined_1": "00:00:00",
-    }
+    data = carols_change_form(email="caroline@example.edu")
     response = client.post(reverse("admin:accounts_user_change", args=[carol.pk]), data)
     assert response.status_code == 302, response.context and response.context["errors"]
     assert [e.changes_dict for e in entries_for(carol) if e.actor == root] == [{"email": [HIDDEN, HIDDEN]}]

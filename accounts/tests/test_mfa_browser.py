@@ -7,7 +7,7 @@ import time
 import pytest
 
 from accounts.models import Passkey
-from lms_site.testing.browser import login_page
+from lms_site.testing.browser import login_page, submit_log_in
 from lms_site.testing.mfa import code_for, totp_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -41,9 +41,7 @@ def test_a_student_sets_up_the_app_by_keyboard_and_logs_in_with_a_code(browser, 
 
     again = browser.new_context(base_url=daphne.url).new_page()
     again.goto("/accounts/login/?next=/accounts/profile/")
-    again.get_by_label("Username").fill("carol")
-    again.get_by_label("Password").fill("pw-carolcarol")
-    again.get_by_role("button", name="Log in").click()
+    submit_log_in(again, carol)
     again.wait_for_url("**/accounts/login/verify/**")
     assert violations_of(axe, again) == []
     again.get_by_label("Code").fill("999999")
@@ -71,9 +69,7 @@ def totp_of_any(user):
 def test_an_instructor_logs_into_the_admin_with_the_second_step(browser, daphne, alice):
     page = browser.new_context(base_url=daphne.url).new_page()
     page.goto("/admin/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("pw-alicealice")
-    page.get_by_role("button", name="Log in").click()
+    submit_log_in(page, alice)
     page.wait_for_url("**/accounts/login/verify/**")
     page.get_by_label("Code").fill(code_for(totp_of(alice)))
     page.get_by_role("button", name="Verify").click()
@@ -103,9 +99,7 @@ def test_a_passkey_is_registered_and_then_used_as_the_second_factor(browser, dap
     page = context.new_page()
     cdp, authenticator = with_virtual_authenticator(page)
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("carol")
-    page.get_by_label("Password").fill("pw-carolcarol")
-    page.get_by_role("button", name="Log in").click()
+    submit_log_in(page, carol)
     page.wait_for_url("**/dashboard/")
     page.goto("/accounts/security/")
     page.get_by_label("Name for the new passkey").fill("Test laptop")
@@ -119,9 +113,7 @@ def test_a_passkey_is_registered_and_then_used_as_the_second_factor(browser, dap
     page.wait_for_url("**/courses/")
 
     page.goto("/accounts/login/?next=/accounts/profile/")
-    page.get_by_label("Username").fill("carol")
-    page.get_by_label("Password").fill("pw-carolcarol")
-    page.get_by_role("button", name="Log in").click()
+    submit_log_in(page, carol)
     page.wait_for_url("**/accounts/login/verify/**")
     assert violations_of(axe, page) == []
     page.get_by_role("button", name="Use your passkey").click()

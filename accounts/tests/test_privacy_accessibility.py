@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.privacy.models import DataExport, ErasureRequest, PolicyDocument
-from lms_site.testing.browser import login_page
+from lms_site.testing.browser import login_page, submit_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -93,9 +93,7 @@ def test_accepting_a_new_policy_by_keyboard_has_no_violations(browser, daphne, a
     publish("terms", 1)
     page.context.clear_cookies()
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("carol")
-    page.get_by_label("Password").fill("pw-carolcarol")
-    page.get_by_role("button", name="Log in").click()
+    submit_log_in(page, carol)
     page.wait_for_url("**/privacy/accept/**")
     assert violations_of(axe, page) == []
     tab_to(page, "Accept and continue")

@@ -20,14 +20,6 @@ def tab_to(page, name: str, limit: int = 40) -> None:
     pytest.fail(f"{name!r} cannot be reached with Tab")
 
 
-@pytest.mark.parametrize("path", ["/accounts/email/change/", "/accounts/email/confirm/not-a-token/"])
-def test_email_change_pages_have_no_violations(browser, daphne, axe, carol, path):
-    page = login_page(browser, daphne, carol)
-    page.goto(path)
-    assert violations_of(axe, page) == []
-    page.context.close()
-
-
 def test_a_wrong_password_is_announced_by_the_field_and_passes_axe(browser, daphne, axe, carol):
     page = login_page(browser, daphne, carol)
     page.goto("/accounts/email/change/")

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from lms_site.admin_access import ReadOnly
+
 from .. import services
 from ..gradebook import gradebook_filename, write_gradebook_csv
 from ..models import (
@@ -292,7 +294,7 @@ class SubmissionAdmin(InstructorScopedAdmin):
 
 
 @admin.register(Gradebook)
-class GradebookAdmin(InstructorScopedAdmin):
+class GradebookAdmin(ReadOnly, InstructorScopedAdmin):
     """Each course's gradebook: best quiz scores, assignment grades and progress per student, as CSV
     (the same file as `manage.py export_grades <code>`)."""
 
@@ -334,12 +336,3 @@ class GradebookAdmin(InstructorScopedAdmin):
         for course in courses:
             write_gradebook_csv(course, response)
         return response
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

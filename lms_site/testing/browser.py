@@ -15,14 +15,20 @@ def admin_login_page(browser, server, user, password=None):
 def _log_in(browser, server, user, password, *, form: str, landing: str):
     page = browser.new_context(base_url=server.url).new_page()
     page.goto(form)
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
-    page.get_by_role("button", name="Log in").click()
+    submit_log_in(page, user, password)
     page.wait_for_load_state()
     if "/accounts/login/verify/" in page.url:
         enter_code(page, user)
     page.wait_for_url(landing)
     return page
+
+
+def submit_log_in(page, user, password=None):
+    """Fill the log-in form open on `page` with `user`'s name and password (the fixtures' one by
+    default) and send it."""
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password or "pw-" + user.username * 2)
+    page.get_by_role("button", name="Log in").click()
 
 
 def enter_code(page, user):

@@ -44,6 +44,17 @@ def wait_for_port(port: int, timeout: float = 15.0, process: subprocess.Popen | 
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
+def stop_process(process: subprocess.Popen | None, *, sig: int = signal.SIGTERM, grace: float = 10) -> None:
+    """Ask a running `process` to stop with `sig`; kill it if it has not exited after `grace` s."""
+    if process and process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
 class RedisServer:
     """A redis-server child process owned by the caller, so it may be stopped and restarted."""
 
@@ -147,12 +158,7 @@ class DaphneServer(Loopback):
         self.process = None
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process(self.process)
         self.process = None
 
     def log(self) -> str:
@@ -203,13 +209,7 @@ class WorkerServer:
 
     def stop(self) -> None:
         """SIGTERM: the worker finishes the task under way, then exits."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process, grace=15)
         self.process = None
 
     def log(self) -> str:
