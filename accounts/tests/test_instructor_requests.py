@@ -105,7 +105,7 @@ def test_a_decided_request_is_not_decided_again(root, carol):
 
 
 def test_review_instructors_queues_existing_instructors_for_confirmation(alice, bob, root):
-    call_command("review_instructors", verbosity=0)
+    call_command("review_instructors", "--keep-role", verbosity=0)
     assert set(InstructorRequest.objects.values_list("user__username", "status")) == {
         ("alice", "pending"),
         ("bob", "pending"),
@@ -115,12 +115,12 @@ def test_review_instructors_queues_existing_instructors_for_confirmation(alice, 
     decide_instructor_request(request=InstructorRequest.objects.get(user=bob), approve=False, by=root)
     bob.refresh_from_db()
     assert (bob.role, bob.is_staff, bob.groups.exists()) == ("student", False, False)
-    call_command("review_instructors", verbosity=0)  # idempotent; the confirmed are not asked again
+    call_command("review_instructors", "--keep-role", verbosity=0)  # idempotent; the confirmed are not asked again
     assert InstructorRequest.objects.filter(status="pending").count() == 1
 
 
-def test_review_instructors_can_demote_until_approved(alice, root):
-    call_command("review_instructors", "--demote", verbosity=0)
+def test_review_instructors_demotes_until_approved_by_default(alice, root):
+    call_command("review_instructors", verbosity=0)
     alice.refresh_from_db()
     assert alice.role == "student" and not alice.is_staff
     decide_instructor_request(request=InstructorRequest.objects.get(user=alice), approve=True, by=root)
