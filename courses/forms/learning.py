@@ -4,9 +4,13 @@ from django import forms
 
 
 class QuizForm(forms.Form):
-    """One field per question, named q<id>. Every question is optional: an unanswered one scores 0."""
+    """One field per question, named q<id>. Every question is optional: an unanswered one scores 0,
+    so a submission with unanswered questions is only taken once the student confirms it (`confirm`,
+    posted by the "Submit anyway" button)."""
 
     TRUE_FALSE = [("true", "True"), ("false", "False")]
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, questions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +46,22 @@ class QuizForm(forms.Form):
                 value = sorted(int(item) for item in value or [])
             result[question.pk] = value or None
         return result
+
+    def unanswered(self) -> list[int]:
+        """The numbers (from 1, as the page shows them) of the questions left without an answer."""
+        return [number for number, (_, value) in enumerate(self.responses().items(), start=1) if value is None]
+
+    def needs_confirmation(self) -> bool:
+        """Valid, with questions unanswered, and the student has not yet said to submit anyway."""
+        return not self.cleaned_data.get("confirm") and bool(self.unanswered())
+
+    def unanswered_message(self) -> str:
+        """'Question 2 has no answer.' or 'Questions 2, 3 and 5 have no answer.', then the question."""
+        numbers = [str(number) for number in self.unanswered()]
+        if len(numbers) == 1:
+            return f"Question {numbers[0]} has no answer. Submit anyway?"
+        listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        return f"Questions {listed} have no answer. Submit anyway?"
 
 
 class SubmissionForm(forms.Form):

@@ -137,15 +137,23 @@ def quiz_start(request, code, pk):
 
 @login_required
 def attempt(request, code, pk):
-    """An open attempt of mine: the questions. A submitted one: the score and per-question feedback."""
+    """An open attempt of mine: the questions; submitting it with questions unanswered shows them
+    and asks again ("Submit anyway" posts `confirm`). A submitted one: the score and per-question
+    feedback."""
     course = selectors.get_member_course(request.user, code)
     current = selectors.get_attempt_for_user(request.user, course, pk)
     context = {"course": course, "attempt": current, "quiz": current.quiz, "lesson": current.quiz.lesson}
     if current.is_open and current.student_id == request.user.pk:
-        form = QuizForm(request.POST or None, questions=selectors.quiz_questions(current.quiz))
+        data = request.POST if request.method == "POST" else None  # nothing ticked is still a submission
+        form = QuizForm(data, questions=selectors.quiz_questions(current.quiz))
         if request.method == "POST" and form.is_valid():
-            current = services.submit_attempt(attempt=current, responses=form.responses())
-            return redirect("courses:attempt", code=course.code, pk=current.pk)
+            # Unanswered questions are asked about first (the attempt stays open), unless time is
+            # already up: then nothing more would count, and waiting only loses the answers.
+            if form.needs_confirmation() and not current.is_past_deadline():
+                context["confirming"] = True
+            else:
+                current = services.submit_attempt(attempt=current, responses=form.responses())
+                return redirect("courses:attempt", code=course.code, pk=current.pk)
         context |= {"form": form, "seconds_left": current.seconds_left()}
         return render(request, "courses/learning/attempt_take.html", context)
     if request.method == "POST":
