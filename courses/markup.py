@@ -1,6 +1,11 @@
-"""Markdown for everything users write (lessons, questions, feedback, posts), rendered and then
-sanitised in one place. The sanitiser runs last, on the HTML, so nothing the Markdown parser lets
-through (raw HTML, odd link syntax) can reach a page unsanitised."""
+"""Markdown for everything users write at length (course descriptions, resources, announcements,
+module summaries, lessons, questions, submissions, feedback, posts), rendered and then sanitised in
+one place. The sanitiser runs last, on the HTML, so nothing the Markdown parser lets through (raw
+HTML, odd link syntax) can reach a page unsanitised. Where a text is quoted in one line (a feed
+item), `markdown_to_text` gives the same text without its markup."""
+
+import re
+from html import unescape as html_unescape
 
 import markdown
 import nh3
@@ -23,6 +28,12 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
+# The help of every field whose text is rendered by render_markdown (model help_text, so the admin,
+# the page forms built from the models and the API schema all say it).
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists, links. No HTML."
+
+_WHITESPACE = re.compile(r"\s+")
+
 
 def sanitise(html: str) -> str:
     """Allow-listed tags and attributes only; no scripts, event handlers, styles or
@@ -42,3 +53,14 @@ def render_markdown(text: str) -> SafeString:
         return mark_safe("")
     html = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
     return mark_safe(sanitise(html))  # noqa: S308  (sanitised just above)
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of a Markdown text without its markup, on one line: rendered and sanitised as on a
+    page, then every tag removed (their content kept) and whitespace collapsed. The result is plain
+    text, still to be escaped by whoever puts it in HTML."""
+    if not text:
+        return ""
+    html = nh3.clean(str(render_markdown(text)), tags=set())
+    # nh3 escapes what it returns (it is HTML); the caller escapes again, so undo it here.
+    return _WHITESPACE.sub(" ", html_unescape(html)).strip()

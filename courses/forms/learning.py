@@ -2,6 +2,8 @@
 
 from django import forms
 
+from ..markup import MARKDOWN_HELP
+
 
 class QuizForm(forms.Form):
     """One field per question, named q<id>. Every question is optional: an unanswered one scores 0,
@@ -65,7 +67,9 @@ class QuizForm(forms.Form):
 
 
 class SubmissionForm(forms.Form):
-    text = forms.CharField(label="Your answer", required=False, widget=forms.Textarea, max_length=20000)
+    text = forms.CharField(
+        label="Your answer", required=False, widget=forms.Textarea, max_length=20000, help_text=MARKDOWN_HELP
+    )
     file = forms.FileField(label="File", required=False)
 
     def __init__(self, *args, assignment, **kwargs):

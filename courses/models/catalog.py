@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ..markup import MARKDOWN_HELP
 from .tracking import RemembersSavedValues
 
 course_code_validator = RegexValidator(
@@ -31,7 +32,7 @@ class CourseQuerySet(models.QuerySet):
 class Course(RemembersSavedValues):
     code = models.CharField(max_length=20, unique=True, validators=[course_code_validator])
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     instructor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -68,7 +69,7 @@ class Resource(models.Model):
     title = models.CharField(max_length=200)
     file = models.FileField(upload_to="resources/%Y/%m/", blank=True, validators=[validate_upload_size])
     url = models.URLField("link", blank=True)
-    body = models.TextField("text", blank=True)
+    body = models.TextField("text", blank=True, help_text=MARKDOWN_HELP)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     class Meta:
@@ -110,7 +111,7 @@ class Announcement(models.Model):
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     title = models.CharField(max_length=200)
-    body = models.TextField()
+    body = models.TextField(help_text=MARKDOWN_HELP)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     objects = AnnouncementQuerySet.as_manager()

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ..markup import MARKDOWN_HELP
 from .catalog import Course
 from .learning import Lesson
 
@@ -55,7 +56,7 @@ class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    body = models.TextField(max_length=MAX_POST_LENGTH, help_text="Markdown.")
+    body = models.TextField(max_length=MAX_POST_LENGTH, help_text=MARKDOWN_HELP)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_removed = models.BooleanField("removed", default=False)

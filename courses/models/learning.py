@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from ..markup import MARKDOWN_HELP
 from .catalog import Course, validate_upload_size
 from .tracking import RemembersSavedValues
 
@@ -59,7 +60,7 @@ def embed_src(url: str) -> str | None:
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     title = models.CharField(max_length=200)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     position = models.PositiveIntegerField(default=0, help_text="Modules are shown in this order.")
 
     class Meta:
@@ -97,7 +98,7 @@ class Lesson(RemembersSavedValues):
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
     body = models.TextField(
-        "text", blank=True, help_text="Markdown. The lesson itself for a text lesson, an introduction otherwise."
+        "text", blank=True, help_text=f"{MARKDOWN_HELP} The lesson itself for a text lesson, an introduction otherwise."
     )
     video = models.FileField(
         "video file",
@@ -280,7 +281,7 @@ class Question(models.Model):
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SINGLE)
-    text = models.TextField(help_text="Markdown.")
+    text = models.TextField(help_text=MARKDOWN_HELP)
     points = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
     position = models.PositiveIntegerField(default=0)
     is_true = models.BooleanField(
@@ -289,7 +290,7 @@ class Question(models.Model):
     accepted_answers = models.TextField(
         blank=True, help_text="Short-answer questions only: one accepted answer per line (case is ignored)."
     )
-    explanation = models.TextField(blank=True, help_text="Markdown, shown with the feedback after submission.")
+    explanation = models.TextField(blank=True, help_text=f"{MARKDOWN_HELP} Shown with the feedback after submission.")
 
     class Meta:
         ordering = ["position", "id"]
@@ -444,13 +445,13 @@ class Assignment(models.Model):
 class Submission(RemembersSavedValues):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
-    text = models.TextField(blank=True, max_length=20000)
+    text = models.TextField(blank=True, max_length=20000, help_text=MARKDOWN_HELP)
     file = models.FileField(upload_to=submission_path, blank=True, validators=[validate_upload_size])
     submitted_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveSmallIntegerField(default=1)
     is_late = models.BooleanField("late", default=False)
     points = models.PositiveSmallIntegerField(null=True, blank=True)
-    feedback = models.TextField(blank=True, help_text="Markdown, shown to the student with the grade.")
+    feedback = models.TextField(blank=True, help_text=f"{MARKDOWN_HELP} Shown to the student with the grade.")
     graded_at = models.DateTimeField(null=True, blank=True)
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

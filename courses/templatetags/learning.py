@@ -1,9 +1,10 @@
-"""Template helpers of the learning pages: {{ text|markdown }} and per-course progress."""
+"""Template helpers of the learning pages: {{ text|markdown }}, {{ text|markdown_text }} and
+per-course progress."""
 
 from django import template
 
 from .. import selectors
-from ..markup import render_markdown
+from ..markup import markdown_to_text, render_markdown
 
 register = template.Library()
 
@@ -12,6 +13,13 @@ register = template.Library()
 def markdown(text):
     """Markdown rendered and sanitised (courses/markup.py): the only way user text becomes HTML."""
     return render_markdown(text or "")
+
+
+@register.filter
+def markdown_text(text):
+    """User text quoted in one line (a feed item's summary): the words without the Markdown, as
+    plain text that the template escapes like any other string."""
+    return markdown_to_text(text or "")
 
 
 @register.simple_tag(takes_context=True)
