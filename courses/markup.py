@@ -30,7 +30,7 @@ EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
 # The help of every field whose text is rendered by render_markdown (model help_text, so the admin,
 # the page forms built from the models and the API schema all say it).
-MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists, links. No HTML."
+MARKDOWN_HELP = "Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed."
 
 _WHITESPACE = re.compile(r"\s+")
 

@@ -13,51 +13,51 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='announcement',
             name='body',
-            field=models.TextField(help_text='Markdown: **bold**, *italic*, lists, links. No HTML.'),
+            field=models.TextField(help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.'),
         ),
         migrations.AlterField(
             model_name='course',
             name='description',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML.'),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.'),
         ),
         migrations.AlterField(
             model_name='lesson',
             name='body',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML. The lesson itself for a text lesson, an introduction otherwise.', verbose_name='text'),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed. The lesson itself for a text lesson, an introduction otherwise.', verbose_name='text'),
         ),
         migrations.AlterField(
             model_name='module',
             name='summary',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML.'),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.'),
         ),
         migrations.AlterField(
             model_name='post',
             name='body',
-            field=models.TextField(help_text='Markdown: **bold**, *italic*, lists, links. No HTML.', max_length=10000),
+            field=models.TextField(help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.', max_length=10000),
         ),
         migrations.AlterField(
             model_name='question',
             name='explanation',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML. Shown with the feedback after submission.'),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed. Shown with the feedback after submission.'),
         ),
         migrations.AlterField(
             model_name='question',
             name='text',
-            field=models.TextField(help_text='Markdown: **bold**, *italic*, lists, links. No HTML.'),
+            field=models.TextField(help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.'),
         ),
         migrations.AlterField(
             model_name='resource',
             name='body',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML.', verbose_name='text'),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.', verbose_name='text'),
         ),
         migrations.AlterField(
             model_name='submission',
             name='feedback',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML. Shown to the student with the grade.'),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed. Shown to the student with the grade.'),
         ),
         migrations.AlterField(
             model_name='submission',
             name='text',
-            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. No HTML.', max_length=20000),
+            field=models.TextField(blank=True, help_text='Markdown: **bold**, *italic*, lists, links. Scripts and unsafe HTML are removed.', max_length=20000),
         ),
     ]

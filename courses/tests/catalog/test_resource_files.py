@@ -38,11 +38,12 @@ def test_a_resource_of_another_course_is_not_reachable_through_mine(client, caro
 
 def test_a_link_resource_redirects_and_a_text_resource_renders(client, carol, cs101, carol_in_cs101):
     link = services.add_resource(course=cs101, title="Docs", url="https://docs.python.org/3/")
-    text = services.add_resource(course=cs101, title="Rules", body="Be <b>kind</b>.")
+    text = services.add_resource(course=cs101, title="Rules", body="Be **kind**.<script>alert(1)</script>")
     client.force_login(carol)
     assert client.get(reverse("courses:resource", args=["CS101", link.pk]))["Location"] == "https://docs.python.org/3/"
     response = client.get(reverse("courses:resource", args=["CS101", text.pk]))
-    assert "Be &lt;b&gt;kind&lt;/b&gt;." in response.text
+    assert "Be <strong>kind</strong>." in response.text  # Markdown, as every long text is
+    assert "<script>alert(1)" not in response.text
 
 
 def test_an_empty_file_is_refused(cs101):
