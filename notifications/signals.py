@@ -73,7 +73,8 @@ def unsubscribed(sender, instance: Subscription, **kwargs):
 def course_saved(sender, instance: Course, created: bool, raw: bool = False, **kwargs):
     if raw:
         return
-    if instance.was_just_published:
+    # Announced once: republishing after an unpublish is not news (first_published_at is set once).
+    if instance.was_first_published:
         record(
             kind=Event.Kind.COURSE_PUBLISHED,
             topic=topics.ALL_COURSES,

@@ -40,10 +40,14 @@ class Course(RemembersSavedValues):
         limit_choices_to={"role": "instructor"},
     )
     is_published = models.BooleanField("published", default=False)
+    # Set by the save that first publishes the course, and never again: only that save announces it.
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = CourseQuerySet.as_manager()
-    remembered_fields = ("is_published",)  # so a save can tell "just published" from "already published"
+    # So a save can tell "just published" from "already published", and "first published" from
+    # "published again after being unpublished".
+    remembered_fields = ("is_published", "first_published_at")
 
     class Meta:
         ordering = ["code"]
@@ -54,9 +58,17 @@ class Course(RemembersSavedValues):
     def get_absolute_url(self) -> str:
         return reverse("courses:detail", args=[self.code])
 
+    def save(self, *args, **kwargs):
+        if self.is_published and self.first_published_at is None:
+            self.first_published_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
+        super().save(*args, **kwargs)
+
     @property
-    def was_just_published(self) -> bool:
-        return self.is_published and not self.saved_value("is_published")
+    def was_first_published(self) -> bool:
+        """This save published the course for the first time: the one save that announces it."""
+        return self.first_published_at is not None and self.saved_value("first_published_at") is None
 
 
 class Resource(models.Model):

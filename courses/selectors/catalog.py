@@ -12,7 +12,7 @@ from ..models import (
     Resource,
     Subscription,
 )
-from ..permissions import is_member, visible_courses
+from ..permissions import is_member, member_courses, visible_courses
 
 
 def catalog_courses(user, query: str = "") -> QuerySet[Course]:
@@ -60,15 +60,20 @@ def course_announcements(course: Course) -> QuerySet[Announcement]:
 
 
 def dashboard(user) -> list[Subscription]:
-    """My subscriptions, each with what was added since I last viewed that course, in three
-    queries however many courses, resources and announcements there are."""
-    subscriptions = list(Subscription.objects.filter(student=user).select_related("course", "course__instructor"))
+    """My subscriptions of the courses I am a member of (an unpublished course has no student
+    members: it leaves the dashboard as its page answers 404), each with what was added since I
+    last viewed that course, in three queries however many courses, resources and announcements
+    there are."""
+    mine = member_courses(user)  # the permissions rule, as a subquery of each of the three
+    subscriptions = list(
+        Subscription.objects.filter(student=user, course__in=mine).select_related("course", "course__instructor")
+    )
     # One join per query: the F() refers to the subscription row of this same student.
     new_resources = Resource.objects.filter(
-        course__subscriptions__student=user, created_at__gt=F("course__subscriptions__last_viewed_at")
+        course__in=mine, course__subscriptions__student=user, created_at__gt=F("course__subscriptions__last_viewed_at")
     ).order_by("-created_at")
     new_announcements = Announcement.objects.filter(
-        course__subscriptions__student=user, created_at__gt=F("course__subscriptions__last_viewed_at")
+        course__in=mine, course__subscriptions__student=user, created_at__gt=F("course__subscriptions__last_viewed_at")
     ).order_by("-created_at")
     by_course: dict[int, dict[str, list]] = {s.course_id: {"resources": [], "announcements": []} for s in subscriptions}
     for resource in new_resources:

@@ -149,18 +149,43 @@ def learning_progress(user) -> dict[int, dict]:
     }
 
 
-def course_progress(user, course: Course) -> dict:
-    """For the course page: my progress bar and the lesson to continue with, in one query."""
-    mine = LessonProgress.objects.filter(lesson=OuterRef("pk"), student=user)
-    lessons = list(
+def _released_titles(course: Course) -> QuerySet:
+    """The course's released lessons in order, with their module: titles only, never content."""
+    return (
         Lesson.objects.of_course(course)
         .released()
         .in_order()
-        .annotate(
+        .select_related("module")
+        .only("id", "title", "module_id", "module__id", "module__title", "module__position")
+    )
+
+
+def _by_module(lessons: list) -> list:
+    """The modules that have a released lesson, in order, each with `.visible_lessons`."""
+    modules: dict[int, object] = {}
+    for lesson in lessons:
+        if lesson.module_id not in modules:
+            modules[lesson.module_id] = lesson.module
+            lesson.module.visible_lessons = []
+        modules[lesson.module_id].visible_lessons.append(lesson)
+    return list(modules.values())
+
+
+def public_outline(course: Course) -> list:
+    """For the course page, to anyone who may see the course: module and lesson titles of its
+    released lessons (no drafts, no unreleased lessons, no content), in one query."""
+    return _by_module(list(_released_titles(course)))
+
+
+def course_progress(user, course: Course) -> dict:
+    """For the course page: my progress bar, the lesson to continue with and the outline
+    (public_outline's modules), in one query."""
+    mine = LessonProgress.objects.filter(lesson=OuterRef("pk"), student=user)
+    lessons = list(
+        _released_titles(course).annotate(
             completed=Exists(mine.filter(completed_at__isnull=False)),
             viewed_at=Subquery(mine.values("last_viewed_at")[:1]),
         )
-        .only("id", "title", "module_id")
     )
     completed = {lesson.pk for lesson in lessons if lesson.completed}
     viewed = [{"lesson_id": lesson.pk, "last_viewed_at": lesson.viewed_at} for lesson in lessons if lesson.viewed_at]
@@ -169,6 +194,7 @@ def course_progress(user, course: Course) -> dict:
         "done": len(completed),
         "percent": _percent(len(completed), len(lessons)),
         "continue_lesson": _continue_lesson(lessons, completed, viewed),
+        "modules": _by_module(lessons),
     }
 
 

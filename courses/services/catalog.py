@@ -65,7 +65,8 @@ def save_course(*, course: Course, by) -> Course:
 @attributed("by")
 def set_published(*, course: Course, published: bool, by) -> bool:
     """Publish or unpublish; returns whether anything changed. One save per course (never a bulk
-    update), so publishing is an event. Events: `course_published` on publishing; unpublishing
+    update), so publishing is an event. Events: `course_published` on the first publishing only
+    (republishing is not news, Course.first_published_at); unpublishing
     takes the course off its students' sockets (notifications/signals.py)."""
     if course.is_published == published:
         return False

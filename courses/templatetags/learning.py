@@ -32,12 +32,6 @@ def progress_in(context, course_id):
     return request._learning_progress.get(course_id)
 
 
-@register.simple_tag(takes_context=True)
-def course_progress(context, course):
-    """The viewer's progress in one course and the lesson to continue with (one query)."""
-    return selectors.course_progress(context["request"].user, course)
-
-
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None

@@ -39,10 +39,15 @@ def course_detail(request, code):
     if subscription:
         services.mark_course_viewed(user=request.user, course=course)
     is_member = subscription is not None or permissions.is_member(request.user, course)
+    # The outline (titles of released lessons) is for anyone who may see the course; a subscriber's
+    # comes with their progress, in the same query.
+    progress = selectors.course_progress(request.user, course) if subscription else None
     context = {
         "course": course,
         "subscription": subscription,
         "is_member": is_member,
+        "progress": progress,
+        "outline": progress["modules"] if progress else selectors.public_outline(course),
         "resources": selectors.course_resources(course),
         "announcements": selectors.course_announcements(course),
     }

@@ -1,7 +1,8 @@
 """Learning pages: the course outline, lessons and their files, quizzes, assignments, grades.
 
 Each view fetches through selectors (membership first: a non-member gets a 404 for every page of a
-course), calls a learning service, and renders or redirects."""
+course, except the outline and a released lesson's page of a course they may see, which answer 403
+with the way to subscribe), calls a learning service, and renders or redirects."""
 
 from contextlib import suppress
 
@@ -21,9 +22,19 @@ def _wants_json(request) -> bool:
     return request.accepts("application/json") and not request.accepts("text/html")
 
 
+def _subscribe_to_see(request, course, lesson=None):
+    """A logged-in non-member of a course they may see (a published one) asked for its lessons:
+    403 (they are known, the lesson exists and its title is in the public outline, but it is not
+    theirs to read) with the way in, never the lesson's content."""
+    context = {"course": course, "lesson": lesson, "subscription": None}
+    return render(request, "courses/learning/subscribe_to_see.html", context, status=403)
+
+
 @login_required
 def outline(request, code):
-    course = selectors.get_member_course(request.user, code)
+    course = selectors.get_course_for_user(request.user, code)
+    if not permissions.is_member(request.user, course):
+        return _subscribe_to_see(request, course)
     context = {
         "course": course,
         "outline": selectors.course_outline(request.user, course),
@@ -73,7 +84,12 @@ def _lesson_page(request, course, lesson, *, submission_form=None, status=200):
 
 @login_required
 def lesson(request, code, pk):
-    course, item = _member_lesson(request, code, pk)
+    course = selectors.get_course_for_user(request.user, code)
+    # The one 404 for a hidden lesson comes first, for members and non-members alike, so a
+    # non-member learns nothing the outline does not already show.
+    item = selectors.get_lesson_for_user(request.user, course, pk)
+    if not permissions.is_member(request.user, course):
+        return _subscribe_to_see(request, course, item)
     with suppress(PermissionDenied):  # the course's teachers read without tracking progress
         services.record_lesson_view(student=request.user, lesson=item)
     return _lesson_page(request, course, item)

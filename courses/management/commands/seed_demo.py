@@ -267,6 +267,7 @@ class Command(BaseCommand):
                 description="A course made by seed_demo for load and benchmark runs.",
                 instructor=teachers[n % len(teachers)],
                 is_published=True,
+                first_published_at=timezone.now(),  # a bulk insert skips Course.save
             ),
         )
         return list(Course.objects.filter(code__startswith="GEN").order_by("code")[:total])
