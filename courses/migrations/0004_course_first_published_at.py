@@ -14,7 +14,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0002_learning'),
+        ('courses', '0003_markdown_help'),
     ]
 
     operations = [
