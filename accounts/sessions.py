@@ -16,6 +16,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
@@ -115,19 +116,21 @@ class LastSeenMiddleware:
         return self.get_response(request)
 
 
-def _is_alive(row: UserSession) -> bool:
-    data = _store(row.session_key).load()  # {} when missing or expired
+def _is_alive(row: UserSession, data: dict) -> bool:
     return data.get(SESSION_KEY) == str(row.user.pk) and constant_time_compare(
         data.get(HASH_SESSION_KEY, ""), row.user.get_session_auth_hash()
     )
 
 
 def sessions_of(user) -> list[UserSession]:
-    """The user's live sessions, most recently seen first; rows of dead ones are deleted."""
+    """The user's live sessions, most recently seen first; rows of dead ones are deleted. Two
+    queries however many sessions: the rows, and their unexpired data in the session store."""
     rows = list(UserSession.objects.filter(user=user))
+    stored = Session.objects.filter(session_key__in=[row.session_key for row in rows], expire_date__gt=timezone.now())
+    data = {session.session_key: session.get_decoded() for session in stored}
     for row in rows:
         row.user = user
-    dead = [row.pk for row in rows if not _is_alive(row)]
+    dead = [row.pk for row in rows if not _is_alive(row, data.get(row.session_key, {}))]
     if dead:
         UserSession.objects.filter(pk__in=dead).delete()
     return [row for row in rows if row.pk not in dead]

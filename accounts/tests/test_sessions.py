@@ -110,3 +110,12 @@ def test_last_seen_moves_at_most_once_a_minute(laptop):
     laptop.get(reverse("accounts:profile"))
     row.refresh_from_db()
     assert row.last_seen_at > seen
+
+
+@pytest.mark.parametrize("others", [1, 4])
+def test_the_page_reads_the_same_number_of_rows_however_many_sessions(laptop, carol, others, django_assert_num_queries):
+    for n in range(others):
+        logged_in(carol, IPHONE, f"203.0.113.{n + 1}")
+    laptop.get(SESSIONS)  # last-seen written once a minute at most: not part of the count below
+    with django_assert_num_queries(8):
+        assert laptop.get(SESSIONS).text.count("<tr>") == others + 2  # header row, this one, the others
