@@ -28,6 +28,10 @@ class EventSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     data = serializers.DictField(help_text="title, url, summary; course_code and course_title for course events.")
     html = serializers.CharField(help_text="The feed item, rendered as the pages render it.")
+    parts = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Live parts of open pages this event changes: key, html (empty: removed), list, sort.",
+    )
 
 
 class EventPageSerializer(serializers.Serializer):

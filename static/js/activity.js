@@ -51,6 +51,39 @@ function insert(feed, html, id) {
   feed.insertBefore(item, after || null);
 }
 
+function fragment(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html.trim();
+  return template.content.firstElementChild;
+}
+
+// Live parts (notifications/rendering.py): the parts of this page an event changes, rendered once
+// on the server. Replace every element of the key, remove it, or add it to its list.
+function applyParts(parts) {
+  for (const part of parts || []) {
+    const existing = document.querySelectorAll(`[data-live="${CSS.escape(part.key)}"]`);
+    if (!part.html) {
+      for (const element of existing) element.remove();
+      continue;
+    }
+    if (existing.length) {
+      for (const element of existing) element.replaceWith(fragment(part.html));
+      continue;
+    }
+    if (!part.list) continue;
+    for (const list of document.querySelectorAll(`[data-live-list="${CSS.escape(part.list)}"]`)) {
+      const element = fragment(part.html);
+      if (!element) continue;
+      list.querySelector(":scope > [data-empty]")?.remove();
+      const after =
+        part.sort === undefined || part.sort === null
+          ? list.firstElementChild
+          : [...list.children].find((other) => Number(other.dataset.sort) > Number(part.sort));
+      list.insertBefore(element, after || null);
+    }
+  }
+}
+
 function onEvent(message) {
   // By id, not by "newest so far": events from several server processes may arrive out of order.
   if (message.id <= floor || seen.has(message.id)) return;
@@ -60,6 +93,7 @@ function onEvent(message) {
     const filter = feed.dataset.topicFilter || "";
     if (!filter || filter === message.topic) insert(feed, message.html, message.id);
   }
+  applyParts(message.parts);
   if (message.id > lastRead) setUnread(unread + 1);
   // Page modules (a thread's live replies) react to the same events without a socket of their own.
   document.dispatchEvent(new CustomEvent("activity:event", { detail: message }));
