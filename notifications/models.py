@@ -18,6 +18,13 @@ class Event(models.Model):
         DISCUSSION_POST = "discussion_post", "Discussion"
         COURSE_COMPLETED = "course_completed", "Course completed"
         ASSIGNMENT_SUBMITTED = "assignment_submitted", "Assignment submitted"
+        # Quiet kinds: something already shown changed or went away (a renamed resource, a deleted
+        # announcement). Open pages and replays follow them (their live parts); they are not news,
+        # so no feed shows them and nobody counts them unread. payload: {"object": <what>, "id": <pk>}.
+        CONTENT_CHANGED = "content_changed", "Content changed"
+        CONTENT_REMOVED = "content_removed", "Content removed"
+
+    QUIET_KINDS = frozenset({Kind.CONTENT_CHANGED, Kind.CONTENT_REMOVED})
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=32, choices=Kind.choices)
@@ -41,6 +48,10 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} on {self.topic}"
+
+    @property
+    def is_quiet(self) -> bool:
+        return self.kind in self.QUIET_KINDS
 
 
 class ReadCursor(models.Model):

@@ -47,7 +47,8 @@ def render_parts(event: Event) -> list[dict]:
 
 
 def render_event(event: Event) -> str:
-    return render_to_string(PARTIAL, {"event": event})
+    """The feed item; none for a quiet event, which only changes parts of pages."""
+    return "" if event.is_quiet else render_to_string(PARTIAL, {"event": event})
 
 
 def event_message(event: Event, html: str | None = None) -> dict:

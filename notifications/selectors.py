@@ -75,8 +75,14 @@ def request_membership(user) -> Membership:
 
 
 def visible_events(user, membership: Membership | None = None) -> QuerySet[Event]:
+    """Every event this user may receive, quiet ones included (replays need them)."""
     membership = membership or request_membership(user)
     return Event.objects.filter(membership.event_filter())
+
+
+def news_for(user, membership: Membership | None = None) -> QuerySet[Event]:
+    """What feeds show and unread counts: the visible events that are news (not quiet)."""
+    return visible_events(user, membership).exclude(kind__in=Event.QUIET_KINDS)
 
 
 def latest_visible_id(membership: Membership) -> int:
@@ -98,7 +104,7 @@ def activity_state(user) -> dict:
     the newest id of the whole log (a primary-key lookup): the page holds everything visible up to
     it, and the socket replays only what comes after."""
     last_read = last_read_id(user)
-    unread = visible_events(user).filter(id__gt=last_read)[:UNREAD_CAP].count()
+    unread = news_for(user).filter(id__gt=last_read)[:UNREAD_CAP].count()
     latest = Event.objects.aggregate(latest=Max("id"))["latest"] or 0
     return {"latest_id": latest, "last_read": last_read, "unread": unread}
 
@@ -106,7 +112,7 @@ def activity_state(user) -> dict:
 def feed_page(user, *, limit: int = 20, membership: Membership | None = None):
     """The newest events, one query. Items render from their payload alone, so no related rows
     are fetched."""
-    return list(visible_events(user, membership).order_by("-id")[:limit])
+    return list(news_for(user, membership).order_by("-id")[:limit])
 
 
 def replay_after(membership: Membership, after: int, limit: int, only_topics=None) -> list[Event]:
@@ -121,7 +127,8 @@ def replay_after(membership: Membership, after: int, limit: int, only_topics=Non
 
 def course_feed(course, limit: int = 20) -> list[Event]:
     """The course page's feed: this course's events. Callers show it to members only."""
-    return list(Event.objects.filter(topic=topics.course_topic(course.code)).order_by("-id")[:limit])
+    events = Event.objects.filter(topic=topics.course_topic(course.code)).exclude(kind__in=Event.QUIET_KINDS)
+    return list(events.order_by("-id")[:limit])
 
 
 def catalog_news(limit: int = 6) -> list[Event]:

@@ -10,7 +10,7 @@ from . import selectors, services
 
 @login_required
 def notification_list(request):
-    events = selectors.visible_events(request.user).order_by("-id")
+    events = selectors.news_for(request.user).order_by("-id")
     page = Paginator(events, settings.FEED_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page_obj": page})
 

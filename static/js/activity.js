@@ -8,6 +8,7 @@ const WATCHDOG_MS = 70000; // silence longer than ~3 heartbeats: the connection 
 const MAX_BACKOFF_MS = 15000;
 
 const seen = new Set(); // ids this page holds: duplicates (replay and live) are dropped
+const news = new Set(); // those of them that count unread (not quiet)
 let latest = Number(body.dataset.latestId || 0);
 let lastRead = Number(body.dataset.lastRead || 0);
 const badge = document.getElementById("unread-count");
@@ -21,6 +22,7 @@ let watchdog = null;
 for (const item of document.querySelectorAll("[data-event-id]")) {
   const id = Number(item.dataset.eventId);
   seen.add(id);
+  news.add(id);
   latest = Math.max(latest, id);
 }
 
@@ -89,12 +91,16 @@ function onEvent(message) {
   if (message.id <= floor || seen.has(message.id)) return;
   seen.add(message.id);
   latest = Math.max(latest, message.id);
-  for (const feed of document.querySelectorAll("[data-feed]")) {
-    const filter = feed.dataset.topicFilter || "";
-    if (!filter || filter === message.topic) insert(feed, message.html, message.id);
-  }
   applyParts(message.parts);
-  if (message.id > lastRead) setUnread(unread + 1);
+  if (message.html) {
+    // A quiet event (a change, a removal) has no feed item and is never unread.
+    for (const feed of document.querySelectorAll("[data-feed]")) {
+      const filter = feed.dataset.topicFilter || "";
+      if (!filter || filter === message.topic) insert(feed, message.html, message.id);
+    }
+    news.add(message.id);
+    if (message.id > lastRead) setUnread(unread + 1);
+  }
   // Page modules (a thread's live replies) react to the same events without a socket of their own.
   document.dispatchEvent(new CustomEvent("activity:event", { detail: message }));
 }
@@ -102,7 +108,7 @@ function onEvent(message) {
 function onRead(message) {
   lastRead = Math.max(lastRead, message.last_read);
   // Unread: what this page received beyond the new cursor (usually nothing).
-  setUnread([...seen].filter((id) => id > lastRead).length);
+  setUnread([...news].filter((id) => id > lastRead).length);
   for (const item of document.querySelectorAll(".feed-item.unread")) {
     if (Number(item.dataset.eventId) <= lastRead) item.classList.remove("unread");
   }
