@@ -40,6 +40,12 @@ class RegisterInputSerializer(serializers.Serializer):
     password = serializers.CharField(min_length=8, max_length=128, write_only=True, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    time_zone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="The person's IANA time zone, e.g. \"Europe/Paris\"; missing or unknown: the site's (UTC).",
+    )
 
 
 class TokenOutputSerializer(serializers.Serializer):
@@ -94,6 +100,7 @@ class RegisterView(AuthThrottleMixin, APIView):
                 "password2": values["password"],
                 "first_name": values["first_name"],
                 "last_name": values["last_name"],
+                "time_zone": values["time_zone"],
             }
         )
         if not form.is_valid():
@@ -113,6 +120,7 @@ class RegisterView(AuthThrottleMixin, APIView):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 absolute_url=request.build_absolute_uri,
+                time_zone=form.cleaned_data["time_zone"],
             )
         except IntegrityError as race:  # the same username registered a moment ago
             raise Conflict({"username": ["A user with that username already exists."]}) from race

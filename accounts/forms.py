@@ -1,13 +1,33 @@
+from collections import defaultdict
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from .models import User
+from .models import User, time_zone_names
 from .privacy import forms as privacy_forms
 from .privacy import selectors as privacy_selectors
 
 
+def time_zone_choices() -> list:
+    """Every zone we know, grouped by region ("Europe" > "Paris") and sorted, after UTC; the names
+    without a region (the old aliases such as "EST5EDT") last, under "Other"."""
+    groups = defaultdict(list)
+    for name in sorted(time_zone_names() - {"UTC"}):
+        region, _, place = name.partition("/")
+        if place and region not in {"Etc", "SystemV", "US", "Brazil", "Canada", "Chile", "Mexico"}:
+            groups[region].append((name, place.replace("_", " ").replace("/", ", ")))
+        else:
+            groups["Other"].append((name, name.replace("_", " ")))
+    return [("UTC", "UTC")] + [
+        (region, groups[region]) for region in sorted(groups, key=lambda region: (region == "Other", region))
+    ]
+
+
 class SignupForm(UserCreationForm):
     email = forms.EmailField(label="Email", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    # Filled by static/js/when.js with the browser's zone. Never an error (the person cannot see
+    # or fix it): sign_up keeps only a zone we know, else the site's.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-browser-time-zone": ""}))
 
     class Meta(UserCreationForm.Meta):
         model = User
@@ -35,9 +55,15 @@ class ProfileForm(forms.ModelForm):
     """The email address is not here: it changes through accounts/email_change.py, which asks for
     the password and confirms from the new mailbox."""
 
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=time_zone_choices,
+        help_text="Every date and time on the site is shown in this zone.",
+    )
+
     class Meta:
         model = User
-        fields = ("first_name", "last_name", "bio")
+        fields = ("first_name", "last_name", "bio", "time_zone")
         widgets = {
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from . import services
 
@@ -43,3 +44,24 @@ class SecondFactorMiddleware:
             messages.warning(request, "Set up two-factor authentication to use the admin.")
             return redirect(f"{reverse('accounts:totp_setup')}?{back}")
         return None
+
+
+class TimeZoneMiddleware:
+    """Every page and the admin in the user's own time zone (User.time_zone): Django's localtime,
+    the {% when %} tag, the admin's lists and forms, and a date typed into a form, which is read
+    in this zone. Anonymous visitors see the site's zone (TIME_ZONE); the page's JS
+    (static/js/when.js) rewrites their times in the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated:
+            timezone.activate(user.zone)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

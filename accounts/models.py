@@ -1,7 +1,27 @@
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django_otp.models import Device, TimestampMixin
+
+
+@cache
+def time_zone_names() -> frozenset[str]:
+    """The IANA zone names a user may choose (the system's tz database, or the tzdata package)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(name: str) -> None:
+    if name not in time_zone_names():
+        raise ValidationError("%(name)s is not a time zone we know.", params={"name": name}, code="invalid_time_zone")
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
 
 
 class User(AbstractUser):
@@ -14,6 +34,10 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.STUDENT)
     bio = models.TextField(blank=True, max_length=2000)
+    # Every time a page shows this user is in this zone (accounts.middleware.TimeZoneMiddleware,
+    # the {% when %} tag). Not choices: the list is the system's tz database, which changes with
+    # it, and a migration per tzdata release would be noise.
+    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
 
     class Meta:
         ordering = ["username"]
@@ -44,6 +68,14 @@ class User(AbstractUser):
         """Staff (instructors and admins) must have a second factor before they reach the admin;
         students may choose one."""
         return self.is_staff or self.is_site_admin
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The user's time zone; the site's if the stored name is no longer in the tz database."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username

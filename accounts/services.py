@@ -10,7 +10,8 @@ and seed_demo call it; `remove_instructor` takes it back (a declined review of a
 instructor, `manage.py review_instructors`). What the Instructors group may do in the admin is
 defined here too, and `ensure_instructors_group` re-applies it after every migrate
 (accounts/apps.py). The second factors (TOTP, passkeys, recovery codes) are added, confirmed and
-removed here too, whoever asks."""
+removed here too, whoever asks. A user's own details and time zone change through
+`update_profile`."""
 
 import logging
 from collections.abc import Callable
@@ -33,7 +34,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import InstructorRequest, Passkey, User
+from .models import InstructorRequest, Passkey, User, time_zone_names
 from .tokens import activation_token
 
 logger = logging.getLogger(__name__)
@@ -168,9 +169,12 @@ def register(
     last_name: str = "",
     is_active: bool = True,
     accepted_policies=(),
+    time_zone: str = "",
 ) -> User:
     """Create a student account (teaching is asked for afterwards: request_instructor_access). The
-    policy versions the person accepted (accounts/privacy) are recorded with the account."""
+    policy versions the person accepted (accounts/privacy) are recorded with the account. The time
+    zone is what the browser reported at sign-up: one we do not know (missing, mistyped, a newer
+    tz database than ours) is the site's, silently, since the person never typed it."""
     user = get_user_model().objects.create_user(
         username=username,
         email=email,
@@ -179,6 +183,7 @@ def register(
         last_name=last_name,
         is_active=is_active,
         role=User.Role.STUDENT,  # set on creation: the "registered" event names the role
+        time_zone=time_zone if time_zone in time_zone_names() else settings.TIME_ZONE,
     )
     if accepted_policies:
         from .privacy.services import accept_policies
@@ -207,6 +212,7 @@ def sign_up(
     first_name: str = "",
     last_name: str = "",
     accepted_policies=(),
+    time_zone: str = "",
 ) -> None:
     """Sign-up without telling the caller whether the address is in use: a new address gets an
     inactive student and a link to activate it; a used one gets a mail telling its owner someone
@@ -231,6 +237,7 @@ def sign_up(
         last_name=last_name,
         is_active=False,
         accepted_policies=accepted_policies,
+        time_zone=time_zone,
     )
     link = _link(absolute_url, "accounts:activate", user, activation_token.make_token(user))
     _mail(user, "Confirm your address", "registration/signup_activate_email.txt", {"link": link})
@@ -246,6 +253,16 @@ def activate(*, uidb64: str, token: str) -> User | None:
         return None
     user.is_active = True
     user.save(update_fields=["is_active"])
+    return user
+
+
+def update_profile(*, user: User, first_name: str, last_name: str, bio: str, time_zone: str) -> User:
+    """The profile page's save: the user's name, bio and time zone (an IANA name, e.g.
+    "Europe/Paris"; an unknown one is a ValidationError on `time_zone`)."""
+    if time_zone not in time_zone_names():
+        raise ValidationError({"time_zone": f"{time_zone} is not a time zone we know."})
+    user.first_name, user.last_name, user.bio, user.time_zone = first_name, last_name, bio, time_zone
+    user.save(update_fields=["first_name", "last_name", "bio", "time_zone"])
     return user
 
 

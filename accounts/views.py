@@ -53,6 +53,7 @@ def signup(request):
             last_name=data["last_name"],
             absolute_url=request.build_absolute_uri,
             accepted_policies=form.policies,
+            time_zone=data["time_zone"],
         )
         return redirect("accounts:signup_done")
     return render(request, "registration/signup.html", {"form": form})
@@ -74,7 +75,9 @@ def activate(request, uidb64: str, token: str):
 def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(
+            user=request.user, **{name: form.cleaned_data[name] for name in ProfileForm.Meta.fields}
+        )
         messages.success(request, "Your profile was saved.")
         return redirect("accounts:profile")
     tokens = [

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.sessions.LastSeenMiddleware",
+    "accounts.middleware.TimeZoneMiddleware",
     "accounts.audit.AuditMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,6 +128,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lms_site.context_processors.site",
             ],
+            # {% when %} (every moment a page shows) is in every template without a {% load %}.
+            "builtins": ["accounts.templatetags.when"],
         },
     },
 ]
@@ -193,6 +196,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates and times as the {% when %} tag shows them, in the viewer's zone with the zone named
+# (lms_site/formats/en/formats.py; accounts.middleware.TimeZoneMiddleware activates the zone).
+FORMAT_MODULE_PATH = ["lms_site.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

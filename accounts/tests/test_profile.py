@@ -22,7 +22,7 @@ def test_it_shows_my_details(client, carol):
 
 def test_it_saves_my_changes(client, carol):
     client.force_login(carol)
-    response = client.post(PROFILE, {"first_name": "Caroline", "last_name": "Chen", "bio": "Hi."})
+    response = client.post(PROFILE, {"first_name": "Caroline", "last_name": "Chen", "bio": "Hi.", "time_zone": "UTC"})
     assert response.url == PROFILE
     carol.refresh_from_db()
     assert (carol.first_name, carol.bio) == ("Caroline", "Hi.")
@@ -49,7 +49,9 @@ def test_it_cannot_change_role_or_staff(client, carol):
 
 def test_it_no_longer_changes_the_email_directly(client, carol):
     client.force_login(carol)
-    response = client.post(PROFILE, {"first_name": "", "last_name": "", "email": "new@example.edu", "bio": ""})
+    response = client.post(
+        PROFILE, {"first_name": "", "last_name": "", "email": "new@example.edu", "bio": "", "time_zone": "UTC"}
+    )
     assert response.url == PROFILE
     carol.refresh_from_db()
     assert carol.email == "carol@example.edu"

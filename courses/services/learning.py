@@ -117,7 +117,7 @@ def _start_attempt(*, student, quiz: Quiz) -> Attempt:
     if open_attempt is not None:
         return open_attempt
     if quiz.is_closed(now):
-        raise ValidationError(f"This quiz closed on {date_format(timezone.localtime(quiz.due_at), 'j M Y, H:i')}.")
+        raise ValidationError(f"This quiz closed on {date_format(timezone.localtime(quiz.due_at), 'j M Y, H:i T')}.")
     if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
         raise ValidationError(f"You have used all {quiz.max_attempts} attempt(s) of this quiz.")
     max_score = quiz.questions.aggregate(total=Sum("points"))["total"] or 0
