@@ -2,9 +2,10 @@
 an authenticator app; the browser itself is a conftest fixture."""
 
 
-def login_page(browser, server, user, password=None):
-    """A browser context logged in as `user` through the real log-in form."""
-    return _log_in(browser, server, user, password, form="/accounts/login/", landing="**/dashboard/")
+def login_page(browser, server, user, password=None, **context):
+    """A browser context logged in as `user` through the real log-in form; `context` are Playwright's
+    options for it (e.g. `timezone_id="Asia/Tokyo"`)."""
+    return _log_in(browser, server, user, password, form="/accounts/login/", landing="**/dashboard/", **context)
 
 
 def admin_login_page(browser, server, user, password=None):
@@ -12,8 +13,8 @@ def admin_login_page(browser, server, user, password=None):
     return _log_in(browser, server, user, password, form="/admin/login/", landing="**/admin/")
 
 
-def _log_in(browser, server, user, password, *, form: str, landing: str):
-    page = browser.new_context(base_url=server.url).new_page()
+def _log_in(browser, server, user, password, *, form: str, landing: str, **context):
+    page = browser.new_context(base_url=server.url, **context).new_page()
     page.goto(form)
     submit_log_in(page, user, password)
     page.wait_for_load_state()
