@@ -30,6 +30,7 @@ import os
 import re
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -123,6 +124,7 @@ def erase_account_rows(user) -> None:
 def anonymise(user) -> None:
     user.username = anonymous_username(user)
     user.first_name = user.last_name = user.email = user.bio = ""
+    user.time_zone = settings.TIME_ZONE  # where someone lives says something about them
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     user.last_login = None

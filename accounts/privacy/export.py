@@ -36,6 +36,7 @@ def profile(user) -> dict:
         "last_name": user.last_name,
         "email": user.email,
         "bio": user.bio,
+        "time_zone": user.time_zone,
         "role": user.role,
         "date_joined": user.date_joined,
         "last_login": user.last_login,

@@ -185,3 +185,14 @@ def test_a_time_typed_into_the_admin_is_read_in_the_instructors_zone(client, ali
     assert response.status_code == 302, response.context["adminform"].form.errors
     check_in.refresh_from_db()
     assert check_in.due_at == datetime(2026, 7, 10, 13, 30, tzinfo=UTC)  # 09:30 EDT
+
+
+def test_my_zone_is_in_my_data_export_and_erasure_forgets_it(carol):
+    from accounts.privacy.erasure import anonymise
+    from accounts.privacy.export import profile
+
+    services.update_profile(user=carol, first_name="Carol", last_name="", bio="", time_zone="Europe/Lisbon")
+    assert profile(carol)["time_zone"] == "Europe/Lisbon"
+    anonymise(carol)
+    carol.refresh_from_db()
+    assert carol.time_zone == "UTC"
