@@ -74,3 +74,27 @@ def test_a_live_feed_item_is_shown_in_the_users_zone_not_the_browsers(browser, d
     # The pushed HTML itself was rendered once for everyone, in UTC.
     assert 'data-zone="UTC"' in render_event(event)
     page.context.close()
+
+
+def test_an_anonymous_visitor_sees_times_in_the_browsers_zone(browser, daphne, alice, cs101):
+    from courses import services
+
+    posted = services.post_announcement(author=alice, title="Room change", body="Room 4.", course=cs101)
+    page = browser.new_context(base_url=daphne.url, timezone_id="Europe/London").new_page()
+    page.goto("/courses/CS101/")
+    london = posted.created_at.astimezone(zoneinfo.ZoneInfo("Europe/London"))
+    when = page.locator(".announcement-list time[data-when]")
+    expect(when).to_have_text(f"{london:%-d %b %Y, %H:%M} {london.tzname()}")  # "GMT" or "BST"
+    expect(when).to_have_attribute("data-zone", "Europe/London")
+    page.context.close()
+
+
+def test_relative_times_stay_true_on_a_page_left_open(browser, daphne, carol):
+    page = login_page(browser, daphne, carol)
+    page.clock.install()
+    page.goto("/accounts/sessions/")
+    seen = page.locator("time[data-relative]").first
+    expect(seen).to_have_text("just now")
+    page.clock.run_for("02:05:00")
+    expect(seen).to_have_text("2\u00a0hours ago")
+    page.context.close()

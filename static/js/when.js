@@ -5,7 +5,9 @@
 // and inserted later by activity.js; an anonymous visitor's page is in UTC too. This module
 // rewrites every such element whose zone is not the viewer's: the user's setting
 // (<body data-time-zone>), else the browser's. The format is the tag's: "3 Dec 2026, 14:00 CET".
-// It also fills the sign-up form's hidden time zone field with the browser's zone.
+// Relative texts ("2 hours ago", "in 3 days") are kept true on a page left open: recounted every
+// minute, in the tag's words (relative_text). It also fills the sign-up form's hidden time zone
+// field with the browser's zone.
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const zone = document.body.dataset.timeZone || browserZone;
@@ -69,6 +71,38 @@ if (british) {
     for (const change of changes) change.addedNodes.forEach(rewriteWithin);
   }).observe(document.body, { childList: true, subtree: true });
 }
+
+// Django's timesince units, the largest that fits, as "3\u00a0days" (a no-break space, like Django).
+const UNITS = [
+  ["year", 365 * 86400],
+  ["month", 30 * 86400],
+  ["week", 7 * 86400],
+  ["day", 86400],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+function relativeText(moment, now) {
+  const seconds = Math.round((moment - now) / 1000);
+  const span = Math.abs(seconds);
+  if (span < 60) return "just now";
+  const [unit, size] = UNITS.find(([, size]) => span >= size);
+  const count = Math.floor(span / size);
+  const amount = `${count}\u00a0${unit}${count === 1 ? "" : "s"}`;
+  return seconds > 0 ? `in ${amount}` : `${amount} ago`;
+}
+
+function recount() {
+  const now = Date.now();
+  for (const element of document.querySelectorAll("time[data-when][data-relative]")) {
+    element.textContent = relativeText(new Date(element.getAttribute("datetime")), now);
+  }
+  for (const element of document.querySelectorAll("time[data-when] + .when-relative")) {
+    element.textContent = `(${relativeText(new Date(element.previousElementSibling.getAttribute("datetime")), now)})`;
+  }
+}
+
+setInterval(recount, 60_000);
 
 for (const field of document.querySelectorAll("input[data-browser-time-zone]")) {
   if (!field.value) field.value = browserZone ?? "";
