@@ -8,6 +8,8 @@
 
 Other pages ask nothing here, so a student's page costs no query for it. The API applies the
 first rule to session calls itself (accounts.api.VerifiedSessionAuthentication).
+
+TimeZoneMiddleware (below) puts every request in the user's own time zone.
 """
 
 from urllib.parse import urlencode

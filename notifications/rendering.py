@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from .models import Event
 
@@ -52,7 +53,14 @@ def render_event(event: Event) -> str:
 
 
 def event_message(event: Event, html: str | None = None) -> dict:
-    """The JSON a client receives for an event, over the socket and from the API alike."""
+    """The JSON a client receives for an event, over the socket and from the API alike. Rendered in
+    UTC whoever's request published it (an instructor's save publishes from their request, in their
+    zone): static/js/when.js shows its times in each viewer's."""
+    with timezone.override(None):
+        return _message(event, html)
+
+
+def _message(event: Event, html: str | None) -> dict:
     return {
         "type": "event",
         "id": event.pk,

@@ -1,6 +1,7 @@
 """Each user's own time: the zone on the profile and at sign-up, every page and the admin in it."""
 
 import re
+import zoneinfo
 from datetime import UTC, datetime
 
 import pytest
@@ -196,3 +197,18 @@ def test_my_zone_is_in_my_data_export_and_erasure_forgets_it(carol):
     anonymise(carol)
     carol.refresh_from_db()
     assert carol.time_zone == "UTC"
+
+
+def test_a_pushed_event_is_rendered_in_utc_whoever_published_it(alice, cs101):
+    from django.utils import timezone
+
+    from courses.services import post_announcement
+    from notifications.models import Event
+    from notifications.rendering import event_message
+
+    post_announcement(author=alice, title="Room change", body="Room 4.", course=cs101)
+    event = Event.objects.get(kind=Event.Kind.ANNOUNCEMENT)
+    with timezone.override(zoneinfo.ZoneInfo("Europe/Paris")):  # as in the instructor's request
+        html = event_message(event)["html"]
+    assert 'data-zone="UTC"' in html
+    assert "Europe/Paris" not in html
