@@ -34,7 +34,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import InstructorRequest, Passkey, User, time_zone_names
+from .models import InstructorRequest, Passkey, User, time_zone_names, validate_time_zone
 from .tokens import activation_token
 
 logger = logging.getLogger(__name__)
@@ -259,8 +259,10 @@ def activate(*, uidb64: str, token: str) -> User | None:
 def update_profile(*, user: User, first_name: str, last_name: str, bio: str, time_zone: str) -> User:
     """The profile page's save: the user's name, bio and time zone (an IANA name, e.g.
     "Europe/Paris"; an unknown one is a ValidationError on `time_zone`)."""
-    if time_zone not in time_zone_names():
-        raise ValidationError({"time_zone": f"{time_zone} is not a time zone we know."})
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as unknown:
+        raise ValidationError({"time_zone": unknown.messages}) from unknown
     user.first_name, user.last_name, user.bio, user.time_zone = first_name, last_name, bio, time_zone
     user.save(update_fields=["first_name", "last_name", "bio", "time_zone"])
     return user
