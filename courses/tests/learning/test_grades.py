@@ -226,6 +226,7 @@ def test_the_grades_page_across_courses_lists_my_courses_with_their_totals(
     assert f'href="{reverse("courses:grades", args=["MA201"])}"' in page
     assert f'data-live="course-grade-{ma201.pk}"' in page and "90.0%" in page
     assert "No grades yet" in page  # CS101
+    assert 'aria-current="page">Grades</a>' in page  # the main navigation's link
 
 
 def test_the_grades_page_across_courses_for_someone_without_courses(client, alice):
