@@ -60,10 +60,6 @@ class Row:
     submission: Submission | None = None  # an assignment's submission
 
     @property
-    def kind(self) -> str:
-        return self.lesson.kind
-
-    @property
     def is_quiz(self) -> bool:
         return self.lesson.kind == Lesson.Kind.QUIZ
 
