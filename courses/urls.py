@@ -24,6 +24,7 @@ urlpatterns = [
     path("courses/<str:code>/attempts/<int:pk>/", learning.attempt, name="attempt"),
     path("courses/<str:code>/submissions/<int:pk>/file/", learning.submission_file, name="submission_file"),
     path("courses/<str:code>/grades/", learning.grades, name="grades"),
+    path("grades/", learning.all_grades, name="all_grades"),
     # User files on the separate files origin (USER_FILES_ORIGIN): a signed link, no session.
     path("files/<str:token>/<str:name>", files.signed_file, name="user_file"),
     path("courses/<str:code>/discussions/", discussions.threads, name="threads"),

@@ -6,7 +6,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers receivers and system checks)
+        # Registers receivers, system checks and live-parts renderers.
+        from . import checks, live_grades, signals  # noqa: F401
         from .logging import install_filters
 
         install_filters()

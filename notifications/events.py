@@ -14,8 +14,11 @@ from .selectors import reaches_personal_feeds
 SUMMARY_LENGTH = 280
 
 
-def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
-    payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH]}
+def record(
+    *, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None, extra=None
+) -> Event:
+    """`extra`: more payload fields, the ids a live-parts renderer needs (rendering.py)."""
+    payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH], **(extra or {})}
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
     event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)

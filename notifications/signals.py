@@ -208,6 +208,7 @@ def quiz_graded(sender, instance, raw: bool = False, **kwargs):
         url=reverse("courses:attempt", args=[course.code, instance.pk]),
         summary="Time ran out: the answers were not counted." if instance.expired else "Your quiz is graded.",
         course=course,
+        extra={"attempt_id": instance.pk},  # for its live parts (notifications/live_grades.py)
     )
 
 
@@ -239,6 +240,7 @@ def submission_saved(sender, instance, created: bool, raw: bool = False, **kwarg
             summary=instance.feedback,
             course=course,
             actor=instance.graded_by,
+            extra={"submission_id": instance.pk},  # for its live parts (notifications/live_grades.py)
         )
 
 

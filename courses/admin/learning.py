@@ -59,7 +59,7 @@ class ModuleAdmin(InstructorScopedAdmin):
 
 class QuizInline(admin.StackedInline):
     model = Quiz
-    fields = ["max_attempts", "time_limit_minutes", "due_at", "questions_link"]
+    fields = ["max_attempts", "time_limit_minutes", "due_at", "weight", "questions_link"]
     readonly_fields = ["questions_link"]
     can_delete = False
     max_num = 1
@@ -76,7 +76,7 @@ class QuizInline(admin.StackedInline):
 
 class AssignmentInline(admin.StackedInline):
     model = Assignment
-    fields = ["due_at", "max_points", "accepts_text", "accepts_file"]
+    fields = ["due_at", "max_points", "weight", "accepts_text", "accepts_file"]
     can_delete = False
     max_num = 1
     extra = 0
@@ -135,7 +135,7 @@ class QuizAdmin(InstructorScopedAdmin):
     list_display = ["lesson", "course_code", "question_count", "max_attempts", "time_limit_minutes", "due_at"]
     list_select_related = ["lesson__module__course"]
     list_filter = [("lesson__module__course", admin.RelatedOnlyFieldListFilter)]
-    fields = ["lesson", "max_attempts", "time_limit_minutes", "due_at"]
+    fields = ["lesson", "max_attempts", "time_limit_minutes", "due_at", "weight"]
     readonly_fields = ["lesson"]
     inlines = [QuestionInline]
 

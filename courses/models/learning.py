@@ -5,6 +5,7 @@ submission per student)."""
 import re
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
@@ -229,6 +230,22 @@ class CourseCompletion(models.Model):
         return f"{self.student} completed {self.course.code}"
 
 
+WEIGHT_HELP = (
+    "How much this counts in the course total, relative to the course's other quizzes and assignments "
+    "(1 for all: each counts the same; 2 counts twice as much as 1; 0: not counted)."
+)
+
+
+def weight_field():
+    return models.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=WEIGHT_HELP,
+    )
+
+
 #: Submissions this late after an attempt's deadline still count: the network is not instant.
 DEADLINE_GRACE = timedelta(seconds=30)
 
@@ -251,6 +268,7 @@ class Quiz(models.Model):
         help_text="Empty for no limit. Enforced on the server.",
     )
     due_at = models.DateTimeField("due", null=True, blank=True, help_text="No attempt may start or end after this.")
+    weight = weight_field()
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -434,6 +452,7 @@ class Assignment(models.Model):
     max_points = models.PositiveSmallIntegerField("points", default=100)
     accepts_file = models.BooleanField("accept a file", default=True)
     accepts_text = models.BooleanField("accept a text", default=True)
+    weight = weight_field()
 
     def __str__(self) -> str:
         return self.lesson.title

@@ -237,26 +237,6 @@ def get_submission_for_user(user, course: Course, pk: int):
     return get_object_or_404(submissions, pk=pk)
 
 
-def my_grades(user, course: Course) -> dict:
-    """A student's own quiz scores (best attempt) and assignment grades in this course."""
-    quizzes = list(
-        Lesson.objects.of_course(course).released().filter(kind=Lesson.Kind.QUIZ).select_related("quiz").in_order()
-    )
-    best: dict[int, Attempt] = {}
-    for attempt in Attempt.objects.filter(student=user, quiz__lesson__in=quizzes, submitted_at__isnull=False):
-        if attempt.quiz_id not in best or attempt.score > best[attempt.quiz_id].score:
-            best[attempt.quiz_id] = attempt
-    submissions = list(
-        Submission.objects.filter(student=user, assignment__lesson__module__course=course).select_related(
-            "assignment__lesson"
-        )
-    )
-    return {
-        "quizzes": [(lesson, best.get(lesson.quiz.pk)) for lesson in quizzes],
-        "submissions": submissions,
-    }
-
-
 def student_progress(viewer, student) -> list[dict]:
     """A student's progress in each course they are subscribed to, as `viewer` may see it: all of
     it for the student and admins, only the viewer's own courses for an instructor. Anyone else,

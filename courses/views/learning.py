@@ -13,7 +13,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .. import files, permissions, selectors, services
+from .. import files, gradebook, permissions, selectors, services
 from ..forms.learning import QuizForm, SubmissionForm
 from ..models import Lesson, Quiz
 
@@ -220,7 +220,18 @@ def submission_file(request, code, pk):
 
 @login_required
 def grades(request, code):
+    """My grades in one course: each graded item with its weight, and the totals."""
     course = selectors.get_member_course(request.user, code)
-    context = {"course": course, "teaches": permissions.teaches(request.user, course)}
-    context |= selectors.my_grades(request.user, course)
+    context = {
+        "course": course,
+        "teaches": permissions.teaches(request.user, course),
+        "grades": gradebook.course_grades(request.user, course),
+    }
     return render(request, "courses/learning/grades.html", context)
+
+
+@login_required
+def all_grades(request):
+    """My totals in every course I am subscribed to."""
+    context = {"courses": gradebook.my_courses_grades(request.user)}
+    return render(request, "courses/learning/all_grades.html", context)

@@ -45,10 +45,13 @@ def test_export_grades_writes_the_gradebook(graded, capsys):
         "quiz: Check-in quiz (/4)",
         "assignment: Essay (/10)",
         "late submissions",
+        "total so far (%)",
+        "total with missed work as 0 (%)",
     ]
+    # Nothing is past due, so missing work counts in neither total (courses/gradebook.py).
     assert rows[1:] == [
-        ["CS101", "carol", "Carol Chen", "1", "4", "", "0"],
-        ["CS101", "dave", "Dave Diaz", "1", "", "7", "0"],
+        ["CS101", "carol", "Carol Chen", "1", "4", "", "0", "100.0", "100.0"],
+        ["CS101", "dave", "Dave Diaz", "1", "", "7", "0", "70.0", "70.0"],
     ]
 
 
