@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401  (registers receivers and system checks)
+        from .delivery import admin  # noqa: F401  (registers the delivery admin)
         from .logging import install_filters
 
         install_filters()
