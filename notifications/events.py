@@ -15,8 +15,11 @@ from .selectors import reaches_personal_feeds
 SUMMARY_LENGTH = 280
 
 
-def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
-    payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH]}
+def record(
+    *, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None, **extra
+) -> Event:
+    """`extra` goes into the payload as it is (`urgent`, `object`, `id`, ...)."""
+    payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH], **extra}
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
     event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)

@@ -11,6 +11,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from courses.services import acknowledgement_token
+
 from . import preferences
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -49,6 +51,9 @@ def compose(user, deliveries, *, digest: str | None = None) -> EmailMultiAlterna
     events = [delivery.event for delivery in deliveries]
     for event in events:
         event.link = absolute(event.payload.get("url") or "/")
+        if event.payload.get("acknowledge"):
+            token = acknowledgement_token(user=user, announcement_id=event.payload["acknowledge"])
+            event.acknowledge_link = absolute(reverse("courses:acknowledge_by_link", args=[token]))
     kinds = {preferences.kind_of(event) for event in events}
     token = unsubscribe_token(user, next(iter(kinds)) if len(kinds) == 1 else None)
     unsubscribe_url = absolute(reverse("notifications:unsubscribe", args=[token]))
