@@ -282,6 +282,9 @@ WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)
 VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", "")
 VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", "")
 VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+# Browsers' push services are https; a plain-http endpoint is accepted only on these hosts (a local
+# push service under test). Empty in production.
+PUSH_HTTP_HOSTS = env_list("PUSH_HTTP_HOSTS", "")
 # Seconds a link that confirms a new email address stays valid (accounts/email_change.py).
 EMAIL_CHANGE_MAX_AGE = env_int("EMAIL_CHANGE_MAX_AGE", 24 * 60 * 60)
 

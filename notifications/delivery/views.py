@@ -2,6 +2,7 @@
 Web Push subscription endpoints of this device."""
 
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,6 +74,14 @@ def _json(request) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def push_endpoint_ok(endpoint: str) -> bool:
+    """A push service's URL: https, or plain http on a host PUSH_HTTP_HOSTS allows (a local one)."""
+    parts = urlsplit(endpoint)
+    if parts.scheme == "https" and parts.hostname:
+        return True
+    return parts.scheme == "http" and parts.hostname in settings.PUSH_HTTP_HOSTS
+
+
 @login_required
 @require_POST
 def push_subscribe(request):
@@ -80,8 +89,8 @@ def push_subscribe(request):
     data = _json(request)
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
-    if not all(isinstance(value, str) and value for value in (endpoint, p256dh, auth)) or not endpoint.startswith(
-        "https://"
+    if not all(isinstance(value, str) and value for value in (endpoint, p256dh, auth)) or not push_endpoint_ok(
+        endpoint
     ):
         return JsonResponse(
             {"detail": "Send the subscription's https endpoint and its p256dh and auth keys."}, status=400
