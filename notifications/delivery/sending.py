@@ -18,7 +18,7 @@ import smtplib
 import uuid
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -109,7 +109,7 @@ def mark_failed(deliveries: list[Delivery], error: Exception) -> None:
 def send_mails(by_user: dict[int, list[Delivery]], *, digest: str | None = None) -> int:
     """One mail per user over one connection; each outcome recorded as soon as it is known."""
     sent = 0
-    connection = get_connection()
+    connection = mailers.default
     try:
         for deliveries in by_user.values():
             deliveries = deliveries if digest else drop_read(deliveries)
