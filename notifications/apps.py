@@ -6,7 +6,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers receivers and system checks)
+        from . import (  # noqa: F401  (registers receivers and system checks)
+            checks,
+            live,
+            signals,
+        )
         from .delivery import admin  # noqa: F401  (registers the delivery admin)
         from .logging import install_filters
 

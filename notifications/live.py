@@ -1,13 +1,14 @@
 """Live parts of course pages (notifications/rendering.py): what an event changes on open pages,
-rendered once per event."""
+rendered once per event. Here and not in courses: courses never imports notifications (the
+dependency rule), so the renderers that know both live on this side."""
 
 from django.template.loader import render_to_string
 
-from notifications.models import Event
-from notifications.rendering import live_parts
+from courses import selectors
+from courses.models import Announcement
 
-from . import selectors
-from .models import Announcement
+from .models import Event
+from .rendering import live_parts
 
 
 @live_parts(Event.Kind.CONTENT_CHANGED)
