@@ -66,7 +66,6 @@ class DeliverySettings(models.Model):
     digest_hour = models.PositiveSmallIntegerField(default=8, help_text="The hour your digests arrive (0-23).")
     digest_weekday = models.PositiveSmallIntegerField(default=0, help_text="Weekly digests: 0 is Monday.")
     muted_courses = models.ManyToManyField("courses.Course", blank=True, related_name="+")
-    last_immediate_mail_at = models.DateTimeField(null=True, blank=True)
     # The scheduled time of the last digest sent of each kind: a second run sends nothing twice.
     last_daily_digest_at = models.DateTimeField(null=True, blank=True)
     last_weekly_digest_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,7 @@ Idempotent: the rows are unique per event, user and channel, so planning twice a
 import datetime
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .. import selectors
@@ -50,6 +50,15 @@ def plan(event_id: int) -> int:
         .annotate(first=Min("due_at"))
         .values_list("user_id", "first")
     )
+    # When each last had an immediate mail: the next waits for the window to close.
+    last_mail = dict(
+        Delivery.objects.filter(
+            user_id__in=ids, channel=Channel.EMAIL, mode=Delivery.Mode.IMMEDIATE, sent_at__isnull=False
+        )
+        .values("user_id")
+        .annotate(last=Max("sent_at"))
+        .values_list("user_id", "last")
+    )
     now = timezone.now()
     window = datetime.timedelta(seconds=settings.MAIL_COALESCE_SECONDS)
     rows = []
@@ -63,7 +72,7 @@ def plan(event_id: int) -> int:
         if urgent or choice.email == EmailMode.IMMEDIATELY:
             # Coalescing: a mail already waiting takes this event along; right after a mail the
             # next waits for the window to close, so a burst becomes at most two mails.
-            last = delivery_settings.last_immediate_mail_at
+            last = last_mail.get(user.pk)
             due = pending.get(user.pk) or (last + window if last and last + window > now else now)
             if not urgent:
                 due = after_quiet_hours(due, delivery_settings, zone)

@@ -19,14 +19,13 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from ..models import ReadCursor
 from . import push
 from .mail import compose
-from .models import Channel, Delivery, DeliverySettings
+from .models import Channel, Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -68,27 +67,27 @@ def claimed(token: str) -> dict[int, list[Delivery]]:
     return by_user
 
 
-def drop_read(deliveries: list[Delivery]) -> list[Delivery]:
-    """Deliveries whose event the user read in the site before the mail went: not sent."""
-    if not deliveries:
-        return deliveries
-    last_read = ReadCursor.objects.filter(user_id=deliveries[0].user_id).values_list("last_read_id", flat=True).first()
-    read = [d for d in deliveries if last_read and d.event_id <= last_read and not d.urgent]
+def drop_read(by_user: dict[int, list[Delivery]]) -> dict[int, list[Delivery]]:
+    """Deliveries whose event the user read in the site before the mail went are not sent (state
+    `read`); urgent ones go anyway. One query for the whole batch."""
+    cursors = dict(ReadCursor.objects.filter(user_id__in=list(by_user)).values_list("user_id", "last_read_id"))
+    read = [
+        d
+        for deliveries in by_user.values()
+        for d in deliveries
+        if d.event_id <= cursors.get(d.user_id, 0) and not d.urgent
+    ]
     if read:
         Delivery.objects.filter(pk__in=[d.pk for d in read]).update(state=Delivery.State.READ, claim="")
-    return [d for d in deliveries if d not in read]
+    read_ids = {d.pk for d in read}
+    return {user_id: [d for d in deliveries if d.pk not in read_ids] for user_id, deliveries in by_user.items()}
 
 
-def mark_sent(deliveries: list[Delivery], *, immediate: bool = True) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
-            state=Delivery.State.SENT, sent_at=now, attempts=F("attempts") + 1, last_error="", claim=""
-        )
-        if immediate:
-            DeliverySettings.objects.update_or_create(
-                user_id=deliveries[0].user_id, defaults={"last_immediate_mail_at": now}
-            )
+def mark_sent(deliveries: list[Delivery]) -> None:
+    """One UPDATE, committed at once: the end of the window in which a crash repeats a mail."""
+    Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+        state=Delivery.State.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error="", claim=""
+    )
 
 
 def mark_failed(deliveries: list[Delivery], error: Exception) -> None:
@@ -110,9 +109,10 @@ def send_mails(by_user: dict[int, list[Delivery]], *, digest: str | None = None)
     """One mail per user over one connection; each outcome recorded as soon as it is known."""
     sent = 0
     connection = mailers.default
+    if not digest:
+        by_user = drop_read(by_user)
     try:
         for deliveries in by_user.values():
-            deliveries = deliveries if digest else drop_read(deliveries)
             if not deliveries:
                 continue
             try:
@@ -122,7 +122,7 @@ def send_mails(by_user: dict[int, list[Delivery]], *, digest: str | None = None)
                 mark_failed(deliveries, error)
                 connection.close()  # a broken connection is reopened for the next recipient
                 continue
-            mark_sent(deliveries, immediate=digest is None)
+            mark_sent(deliveries)
             sent += 1
     finally:
         connection.close()
