@@ -53,12 +53,9 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --once
 	@echo "Serving on http://$(HOST):$(PORT)  (admin: http://$(HOST):$(PORT)/admin/), with the task worker"
-	@# daphne and the task worker (django-tasks-db's db_worker) run side by side. Background jobs
-	@# ignore Ctrl-C in a script, so the trap passes it on: Ctrl-C, or either one stopping, stops both.
-	@trap 'trap - INT TERM EXIT; kill $$pids 2>/dev/null; wait' INT TERM EXIT; \
-	$(PY) manage.py db_worker --no-reload & pids=$$!; \
-	$(PY) -m daphne -b $(HOST) -p $(PORT) lms_site.asgi:application & pids="$$pids $$!"; \
-	wait -n
+	@# daphne and the task worker (lms_worker: django-tasks-db's db_worker with the delivery
+	@# scheduler) run side by side under honcho (Procfile): Ctrl-C, or either one stopping, stops both.
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start
 
 test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .

@@ -64,6 +64,16 @@ def member_courses(user) -> QuerySet[Course]:
     return Course.objects.filter(Q(pk__in=mine, is_published=True) | Q(instructor=user))
 
 
+def course_members(course: Course):
+    """The users who are members of a course (the inverse of member_courses): its active
+    instructor and, while it is published, its active subscribed students. Site admins are not
+    members of every course."""
+    from django.contrib.auth import get_user_model
+
+    students = Q(subscriptions__course=course) if course.is_published else Q(pk__in=[])
+    return get_user_model().objects.filter(Q(pk=course.instructor_id) | students, is_active=True).distinct()
+
+
 # How each course-owned model reaches its course: the attribute of its parent, up to the course.
 _PARENT = {
     "Module": "course",

@@ -13,6 +13,10 @@ urlpatterns = [
     path("courses/<str:code>/subscribe/", catalog.subscribe, name="subscribe"),
     path("courses/<str:code>/unsubscribe/", catalog.unsubscribe, name="unsubscribe"),
     path("courses/<str:code>/resources/<int:pk>/", catalog.resource, name="resource"),
+    path(
+        "courses/<str:code>/announcements/<int:pk>/acknowledge/", catalog.acknowledge, name="acknowledge_announcement"
+    ),
+    path("acknowledge/<str:token>/", catalog.acknowledge_by_link, name="acknowledge_by_link"),
     # Learning: members only (404 for everyone else).
     path("courses/<str:code>/learn/", learning.outline, name="outline"),
     path("courses/<str:code>/lessons/<int:pk>/", learning.lesson, name="lesson"),

@@ -1,9 +1,10 @@
 """`make cluster`: the scaled-out shape on one machine, as docs/deploy.md describes it.
 
-Two daphne processes, nginx (Debian's package, a private instance) proxying HTTP and WebSocket on
-one port, Redis for the channel layer (REDIS_URL, or a private redis-server), and the database from
-DATABASE_URL (PostgreSQL in production). Migrates, collects static files, loads the demo once,
-then serves until Ctrl-C and stops everything it started.
+Two daphne processes, the task worker (`lms_worker`: mail, push, digests), nginx (Debian's package,
+a private instance) proxying HTTP and WebSocket on one port, Redis for the channel layer (REDIS_URL,
+or a private redis-server), and the database from DATABASE_URL (PostgreSQL in production).
+Migrates, collects static files, loads the demo once, then serves until Ctrl-C and stops everything
+it started.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms .venv/bin/python -m deploy.cluster [--port 8080]
 
@@ -26,6 +27,7 @@ from lms_site.testing.servers import (  # noqa: E402
     DaphneServer,
     Loopback,
     RedisServer,
+    WorkerServer,
     free_port,
     stop_process,
     wait_for_port,
@@ -92,7 +94,7 @@ class Cluster(Loopback):
     """nginx in front of `daphnes` daphne processes sharing one Redis and one database."""
 
     def __init__(self, *, database_url: str, redis_url: str = "", port: int | None = None, daphnes: int = 2,
-                 extra_env: dict | None = None, prefix: Path | None = None):  # fmt: skip
+                 extra_env: dict | None = None, prefix: Path | None = None, worker: bool = True):  # fmt: skip
         self.database_url = database_url
         self.port = port or free_port()
         self.prefix = prefix or BASE_DIR / ".run" / f"cluster-{self.port}"
@@ -108,6 +110,7 @@ class Cluster(Loopback):
             **(extra_env or {}),
         }
         self.daphnes = [DaphneServer(database_url=database_url, extra_env=self.env) for _ in range(daphnes)]
+        self.worker = WorkerServer(database_url=database_url, extra_env=self.env) if worker else None
         self.nginx: Nginx | None = None
 
     def manage(self, *args: str) -> None:
@@ -124,6 +127,9 @@ class Cluster(Loopback):
         for server in self.daphnes:
             server.env["REDIS_URL"] = self.redis_url
             server.start()
+        if self.worker:
+            self.worker.env["REDIS_URL"] = self.redis_url
+            self.worker.start()
         self.nginx = Nginx(
             prefix=self.prefix,
             port=self.port,
@@ -138,6 +144,8 @@ class Cluster(Loopback):
             self.nginx.stop()
         for server in self.daphnes:
             server.stop()
+        if self.worker:
+            self.worker.stop()
         if self.own_redis:
             self.own_redis.stop()
 

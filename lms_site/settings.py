@@ -267,6 +267,30 @@ if env("EMAIL_HOST"):
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lms@localhost")
+# Where links in mail and push point (the worker has no request to build them from).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Delivery by mail and Web Push (notifications/delivery): several events for one person within
+# MAIL_COALESCE_SECONDS become one mail; a failed delivery is retried with exponential backoff and
+# jitter from DELIVERY_RETRY_BASE_SECONDS up to DELIVERY_RETRY_MAX_SECONDS, DELIVERY_MAX_ATTEMPTS
+# times, then it is dead (visible and retryable in the admin); a claim older than
+# DELIVERY_CLAIM_TIMEOUT_SECONDS belongs to a dead worker and is sent again. The worker's
+# scheduler ticks every DELIVERY_TICK_SECONDS; `lms_health` calls a worker silent for
+# WORKER_STALE_SECONDS dead.
+MAIL_COALESCE_SECONDS = env_int("MAIL_COALESCE_SECONDS", 600)
+DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 30)
+DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 6 * 60 * 60)
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_CLAIM_TIMEOUT_SECONDS = env_int("DELIVERY_CLAIM_TIMEOUT_SECONDS", 120)
+DELIVERY_TICK_SECONDS = float(env("DELIVERY_TICK_SECONDS", "10"))
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)
+# Web Push: `manage.py generate_vapid_keys` prints a pair. Without a private key push is off.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:" + DEFAULT_FROM_EMAIL)
+# Browsers' push services are https; a plain-http endpoint is accepted only on these hosts (a local
+# push service under test). Empty in production.
+PUSH_HTTP_HOSTS = env_list("PUSH_HTTP_HOSTS", "")
 # Seconds a link that confirms a new email address stays valid (accounts/email_change.py).
 EMAIL_CHANGE_MAX_AGE = env_int("EMAIL_CHANGE_MAX_AGE", 24 * 60 * 60)
 

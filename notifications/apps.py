@@ -6,8 +6,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        # Registers receivers, system checks and live-parts renderers.
-        from . import checks, live_grades, signals  # noqa: F401
+        # Registers receivers, system checks, live-parts renderers and the delivery admin.
+        from . import checks, live, live_grades, signals  # noqa: F401
+        from .delivery import admin  # noqa: F401
         from .logging import install_filters
 
         install_filters()

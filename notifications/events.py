@@ -6,6 +6,7 @@ from functools import partial
 from django.db import transaction
 
 from . import topics
+from .delivery.tasks import plan_deliveries
 from .models import Event
 from .publisher import send_to_groups
 from .rendering import event_message
@@ -23,6 +24,9 @@ def record(
         payload |= {"course_code": course.code, "course_title": course.title}
     event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)
     transaction.on_commit(partial(publish, event), robust=True)
+    if not event.is_quiet:
+        # Mail and push are the worker's: the request only enqueues, after commit.
+        transaction.on_commit(partial(plan_deliveries.enqueue, event.pk), robust=True)
     return event
 
 

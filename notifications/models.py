@@ -2,6 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .delivery.models import (  # noqa: F401  (delivery by mail and push: models of this app)
+    Delivery,
+    DeliverySettings,
+    Preference,
+    PushSubscription,
+    SitePreference,
+    WorkerHeartbeat,
+)
+
 
 class Event(models.Model):
     """One thing that happened, as users are told of it. The table is the source of truth:

@@ -138,3 +138,24 @@ def catalog_news(limit: int = 6) -> list[Event]:
         Q(course__isnull=True) | Q(course__is_published=True)
     )
     return list(events.order_by("-id")[:limit])
+
+
+def recipients_of(event: Event) -> QuerySet:
+    """Everyone an event reaches (the inverse of Membership.may_see), for delivery by mail and
+    push: the members of its course, the user of a personal topic, everyone for site-wide news, the
+    site admins for the staff topic. Active users with an address only."""
+    from django.contrib.auth import get_user_model
+
+    from courses.permissions import course_members
+
+    users = get_user_model().objects.filter(is_active=True).exclude(email="")
+    topic = event.topic
+    if topic.startswith("course:"):
+        return users.filter(pk__in=course_members(event.course).values("pk")) if event.course_id else users.none()
+    if topic.startswith("user:"):
+        return users.filter(pk=int(topic.removeprefix("user:")))
+    if topic == topics.SYSTEM_EVENTS or (topic == topics.ALL_COURSES and event.kind in PERSONAL_CATALOG_KINDS):
+        return users
+    if topic == topics.STAFF:
+        return users.filter(Q(is_superuser=True) | Q(role="admin"))
+    return users.none()

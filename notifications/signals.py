@@ -48,6 +48,39 @@ def announcement_posted(sender, instance: Announcement, created: bool, raw: bool
         summary=instance.body,
         course=instance.course,
         actor=instance.author,
+        extra=({"urgent": True} if instance.is_urgent else {})
+        | ({"acknowledge": instance.pk} if instance.requires_acknowledgement else {}),
+    )
+
+
+@receiver(post_save, sender="courses.Reminder", dispatch_uid="event_reminder")
+def reminded(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if not created or raw:
+        return
+    announcement = instance.announcement
+    record(
+        kind=Event.Kind.ANNOUNCEMENT,
+        topic=topics.user_topic(instance.user_id),
+        title=f"Reminder: {announcement.title}",
+        url=announcement.get_absolute_url(),
+        summary=announcement.body,
+        course=announcement.course,
+        extra={"acknowledge": announcement.pk} | ({"urgent": True} if announcement.is_urgent else {}),
+    )
+
+
+@receiver(post_save, sender="courses.Acknowledgement", dispatch_uid="event_acknowledged")
+def acknowledged(sender, instance, created: bool, raw: bool = False, **kwargs):
+    # Quiet: the instructor's open pages update the count; nobody is notified.
+    if not created or raw or instance.announcement.course_id is None:
+        return
+    course = instance.announcement.course
+    record(
+        kind=Event.Kind.CONTENT_CHANGED,
+        topic=topics.user_topic(course.instructor_id),
+        title=instance.announcement.title,
+        course=course,
+        extra={"object": "acknowledgements", "id": instance.announcement_id},
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from .. import services
+from .. import selectors, services
 from ..models import Announcement, Course, Resource, Subscription
 from ..permissions import is_site_admin
 from .scoping import InstructorScopedAdmin, OwnCourseInline
@@ -102,10 +102,27 @@ class ResourceAdmin(InstructorScopedAdmin):
 
 @admin.register(Announcement)
 class AnnouncementAdmin(InstructorScopedAdmin):
-    list_display = ["title", "course", "author", "created_at"]
+    list_display = ["title", "course", "author", "is_urgent", "acknowledgements", "created_at"]
     search_fields = ["title", "body"]
     list_select_related = ["course", "author"]
-    fields = ["course", "title", "body"]
+    fields = ["course", "title", "body", "is_urgent", "requires_acknowledgement"]
+    actions = ["remind"]
+
+    def get_queryset(self, request):
+        return selectors.with_acknowledgement_counts(super().get_queryset(request))
+
+    @admin.display(description="acknowledged")
+    def acknowledgements(self, obj):
+        if not obj.requires_acknowledgement or obj.course is None:
+            return "-"
+        return f"{obj.acknowledged} of {obj.expected}"
+
+    @admin.action(description="Remind members who have not acknowledged")
+    def remind(self, request, queryset):
+        count = 0
+        for announcement in queryset.filter(requires_acknowledgement=True, course__isnull=False):
+            count += services.remind_unacknowledged(announcement=announcement, by=request.user)
+        self.message_user(request, f"{count} reminder{'s' if count != 1 else ''} sent.")
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -2,8 +2,10 @@
 subscriptions), learning (modules, lessons, progress, quizzes, assignments) and discussions."""
 
 from .catalog import (
+    Acknowledgement,
     Announcement,
     Course,
+    Reminder,
     Resource,
     Subscription,
     course_code_validator,
@@ -27,6 +29,7 @@ from .learning import (
 )
 
 __all__ = [
+    "Acknowledgement",
     "Announcement",
     "Answer",
     "Assignment",
@@ -41,6 +44,7 @@ __all__ = [
     "Post",
     "Question",
     "Quiz",
+    "Reminder",
     "Resource",
     "Submission",
     "Subscription",

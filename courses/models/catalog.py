@@ -124,6 +124,14 @@ class Announcement(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     title = models.CharField(max_length=200)
     body = models.TextField(help_text=MARKDOWN_HELP)
+    is_urgent = models.BooleanField(
+        "urgent",
+        default=False,
+        help_text="Goes out at once on every channel each member has, past quiet hours, digests and muting.",
+    )
+    requires_acknowledgement = models.BooleanField(
+        default=False, help_text='Members get an "I have read this" button; you see who has acknowledged.'
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     objects = AnnouncementQuerySet.as_manager()
@@ -138,6 +146,33 @@ class Announcement(models.Model):
         if self.course_id:
             return reverse("courses:detail", args=[self.course.code]) + f"#announcement-{self.pk}"
         return reverse("courses:dashboard") + f"#announcement-{self.pk}"
+
+
+class Acknowledgement(models.Model):
+    """A member read an announcement that asks for it ("I have read this"). Written by
+    services.acknowledge only."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["announcement", "user"], name="one_acknowledgement")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.announcement}"
+
+
+class Reminder(models.Model):
+    """An instructor reminded a member to acknowledge an announcement (services.remind_unacknowledged);
+    the row's save is what tells the member (notifications/signals.py)."""
+
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} reminded of {self.announcement}"
 
 
 class Subscription(models.Model):

@@ -3,6 +3,8 @@ discussions. Re-exported here so callers say `selectors.dashboard(user)`; the ru
 courses/permissions.py."""
 
 from .catalog import (
+    acknowledged_ids,
+    acknowledgement_expected,
     catalog_courses,
     course_announcements,
     course_resources,
@@ -12,6 +14,7 @@ from .catalog import (
     site_announcements,
     subscription_for,
     taught_courses,
+    with_acknowledgement_counts,
 )
 from .discussions import course_threads, get_post, get_thread, thread_posts
 from .learning import (
@@ -35,6 +38,8 @@ from .learning import (
 
 __all__ = [
     "Outline",
+    "acknowledged_ids",
+    "acknowledgement_expected",
     "attempt_feedback",
     "catalog_courses",
     "completion_report",
@@ -63,4 +68,5 @@ __all__ = [
     "taught_courses",
     "thread_posts",
     "visible_lessons",
+    "with_acknowledgement_counts",
 ]

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import (
+    Acknowledgement,
     Announcement,
     Course,
     Resource,
@@ -56,7 +57,38 @@ def course_resources(course: Course) -> QuerySet[Resource]:
 
 
 def course_announcements(course: Course) -> QuerySet[Announcement]:
-    return course.announcements.select_related("author")
+    """With `acknowledged` and `expected` (with_acknowledgement_counts), in the same query."""
+    return with_acknowledgement_counts(course.announcements.select_related("author"))
+
+
+def _expected_acknowledgements(course) -> QuerySet[Subscription]:
+    """Who is asked to acknowledge a course's announcements: its student members (active
+    subscribers of a published course)."""
+    return Subscription.objects.filter(course=course, course__is_published=True, student__is_active=True)
+
+
+def acknowledgement_expected(course: Course) -> int:
+    return _expected_acknowledgements(course).count()
+
+
+def with_acknowledgement_counts(announcements: QuerySet[Announcement]) -> QuerySet[Announcement]:
+    """Each with `acknowledged` and `expected`, in the same query."""
+    expected = _expected_acknowledgements(OuterRef("course")).values("course").annotate(n=Count("pk")).values("n")
+    acknowledged = (
+        Acknowledgement.objects.filter(announcement=OuterRef("pk")).values("announcement").annotate(n=Count("pk"))
+    )
+    return announcements.annotate(
+        acknowledged=Coalesce(Subquery(acknowledged.values("n")), 0), expected=Coalesce(Subquery(expected), 0)
+    )
+
+
+def acknowledged_ids(user, course: Course) -> set[int]:
+    """The announcements of this course the user has acknowledged."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Acknowledgement.objects.filter(user=user, announcement__course=course).values_list("announcement_id", flat=True)
+    )
 
 
 def dashboard(user) -> list[Subscription]:

@@ -3,9 +3,13 @@ the admin, the API and commands call these (never a model's save for a multi-row
 service's docstring names the events it causes. Re-exported here so callers say `services.subscribe`."""
 
 from .catalog import (
+    acknowledge,
+    acknowledgement_token,
     add_resource,
     mark_course_viewed,
     post_announcement,
+    read_acknowledgement_token,
+    remind_unacknowledged,
     save_announcement,
     save_course,
     save_resource,
@@ -38,6 +42,8 @@ from .learning import (
 __all__ = [
     "CompletesOnSubmission",
     "RateLimited",
+    "acknowledge",
+    "acknowledgement_token",
     "add_resource",
     "check_post_rate",
     "close_expired_attempts",
@@ -47,7 +53,9 @@ __all__ = [
     "mark_course_viewed",
     "moderate_thread",
     "post_announcement",
+    "read_acknowledgement_token",
     "record_lesson_view",
+    "remind_unacknowledged",
     "remove_post",
     "rename_thread",
     "reply",

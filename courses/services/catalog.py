@@ -4,14 +4,15 @@ The pages, the admin (save_model, inlines, actions), the API and the commands al
 each rule exists once. Events follow from the saves (notifications/signals.py); each docstring
 names the ones it causes."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.audit import attributed
 
-from ..models import Announcement, Course, Resource, Subscription
-from ..permissions import is_site_admin, teaches
+from ..models import Acknowledgement, Announcement, Course, Reminder, Resource, Subscription
+from ..permissions import course_members, is_member, is_site_admin, teaches
 
 
 @transaction.atomic
@@ -112,7 +113,58 @@ def save_announcement(*, announcement: Announcement, by) -> Announcement:
     return announcement
 
 
-def post_announcement(*, author, title: str, body: str, course: Course | None = None) -> Announcement:
+def post_announcement(
+    *, author, title: str, body: str, course: Course | None = None, urgent: bool = False, acknowledge: bool = False
+) -> Announcement:
     """save_announcement for a new announcement given by its fields."""
-    announcement = Announcement(title=title, body=body, course=course)
+    announcement = Announcement(
+        title=title, body=body, course=course, is_urgent=urgent, requires_acknowledgement=acknowledge
+    )
     return save_announcement(announcement=announcement, by=author)
+
+
+def acknowledge(*, announcement: Announcement, user) -> bool:
+    """ "I have read this", once per member (the page's button or the mail's signed link). Returns
+    whether it is new. Events: a quiet `content_changed` (object "acknowledgements") to the
+    course's instructor, whose open pages update the count."""
+    if not announcement.requires_acknowledgement:
+        raise ValidationError("This announcement does not ask to be acknowledged.")
+    if announcement.course_id is not None and not is_member(user, announcement.course):
+        raise PermissionDenied("Only the course's members acknowledge its announcements.")
+    _, created = Acknowledgement.objects.get_or_create(announcement=announcement, user=user)
+    return created
+
+
+ACKNOWLEDGEMENT_SALT = "courses.acknowledgement"
+
+
+def acknowledgement_token(*, user, announcement_id: int) -> str:
+    """The signed part of the mail's "I have read this" link (no expiry: the mail may be read late)."""
+    return signing.dumps({"u": user.pk, "a": announcement_id}, salt=ACKNOWLEDGEMENT_SALT)
+
+
+def read_acknowledgement_token(token: str) -> tuple[Announcement, object]:
+    """(announcement, user) of a valid link; ValidationError otherwise."""
+    from django.contrib.auth import get_user_model
+
+    try:
+        data = signing.loads(token, salt=ACKNOWLEDGEMENT_SALT)
+        announcement = Announcement.objects.select_related("course").get(pk=data["a"], requires_acknowledgement=True)
+        user = get_user_model().objects.get(pk=data["u"], is_active=True)
+    except (signing.BadSignature, KeyError, TypeError, ObjectDoesNotExist) as error:
+        raise ValidationError("Not a valid acknowledgement link.") from error
+    return announcement, user
+
+
+def remind_unacknowledged(*, announcement: Announcement, by) -> int:
+    """Remind each member who has not acknowledged yet, by a personal `announcement` event each
+    (a Reminder row; delivered by their preferences, urgent if the announcement is). Returns how
+    many."""
+    if not teaches(by, announcement.course):
+        raise PermissionDenied("Only the course's instructor reminds its members.")
+    members = course_members(announcement.course).exclude(pk=announcement.course.instructor_id)
+    missing = list(members.exclude(pk__in=announcement.acknowledgements.values("user_id")))
+    with transaction.atomic():
+        for user in missing:
+            Reminder.objects.create(announcement=announcement, user=user)
+    return len(missing)

@@ -2,7 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from .. import files, permissions, selectors, services
@@ -50,8 +52,35 @@ def course_detail(request, code):
         "outline": progress["modules"] if progress else selectors.public_outline(course),
         "resources": selectors.course_resources(course),
         "announcements": selectors.course_announcements(course),
+        "acknowledged_ids": selectors.acknowledged_ids(request.user, course) if is_member else set(),
+        "teaches": permissions.teaches(request.user, course),
     }
     return render(request, "courses/catalog/course_detail.html", context)
+
+
+@login_required
+@require_POST
+def acknowledge(request, code, pk):
+    """The "I have read this" button of an announcement that asks for it."""
+    course = selectors.get_member_course(request.user, code)
+    announcement = get_object_or_404(course.announcements, pk=pk, requires_acknowledgement=True)
+    services.acknowledge(announcement=announcement, user=request.user)
+    messages.success(request, f"Thank you: “{announcement.title}” is acknowledged.")
+    return redirect(announcement.get_absolute_url())
+
+
+@csrf_exempt  # the signed link in the mail is the proof: it works without a session
+def acknowledge_by_link(request, token):
+    """The mail's "I have read this" link: a page with a button (a mail scanner's GET acknowledges
+    nothing), whose POST acknowledges."""
+    try:
+        announcement, user = services.read_acknowledgement_token(token)
+    except ValidationError as error:
+        raise Http404("This link is not valid.") from error
+    if request.method == "POST":
+        services.acknowledge(announcement=announcement, user=user)
+        return render(request, "courses/catalog/acknowledged.html", {"announcement": announcement})
+    return render(request, "courses/catalog/acknowledge.html", {"announcement": announcement, "token": token})
 
 
 @login_required

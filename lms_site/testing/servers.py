@@ -166,9 +166,10 @@ class DaphneServer(Loopback):
 
 
 class WorkerServer:
-    """`manage.py db_worker` (django-tasks-db), as `make run` starts it, against the given database:
-    it runs the tasks the test process enqueues. `extra_env` carries the settings the tasks need to
-    agree on with the test (MEDIA_ROOT, PRIVATE_ROOT)."""
+    """`manage.py lms_worker` (django-tasks-db's db_worker with the delivery scheduler), as `make
+    run` starts it, against the given database: it runs the tasks the test process enqueues.
+    `extra_env` carries the settings the tasks need to agree on with the test (MEDIA_ROOT,
+    PRIVATE_ROOT, the SMTP server)."""
 
     def __init__(self, *, database_url: str, extra_env=None, interval: float = 0.1):
         self.env = {
@@ -177,6 +178,7 @@ class WorkerServer:
             "DATABASE_URL": database_url,
             "DEBUG": "1",
             "PYTHONUNBUFFERED": "1",
+            "DELIVERY_TICK_SECONDS": "0.5",
             **(extra_env or {}),
         }
         self.env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -189,7 +191,7 @@ class WorkerServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
-                *(sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"),
+                *(sys.executable, "manage.py", "lms_worker", "--no-reload", "--no-startup-delay"),
                 *("--interval", str(self.interval), "--verbosity", "2"),
             ],
             cwd=BASE_DIR,
@@ -210,6 +212,11 @@ class WorkerServer:
     def stop(self) -> None:
         """SIGTERM: the worker finishes the task under way, then exits."""
         stop_process(self.process, grace=15)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, in the middle of whatever it was doing."""
+        stop_process(self.process, sig=signal.SIGKILL)
         self.process = None
 
     def log(self) -> str:

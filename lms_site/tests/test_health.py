@@ -1,20 +1,38 @@
 """/healthz: what nginx and the supervisor ask before sending traffic to a process."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from lms_site.testing.servers import RedisServer, free_port
+from notifications.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_reports_the_database_and_the_channel_layer(client):
+@pytest.mark.django_db(transaction=True)  # the checks read from threads of their own
+def test_it_reports_the_database_the_channel_layer_and_the_worker(client):
+    WorkerHeartbeat.objects.create(worker_id="test", seen_at=timezone.now())
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["channel_layer"] == "ok"  # the session's own Redis (conftest)
+    assert body["worker"] == "ok"
     assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_silent_worker_makes_the_process_degraded_not_down(client, settings):
+    WorkerHeartbeat.objects.create(
+        worker_id="test", seen_at=timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS + 1)
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["worker"] == "down"
+    assert response.json()["status"] == "degraded"
 
 
 def test_without_redis_the_process_is_degraded_not_down(client, settings):
