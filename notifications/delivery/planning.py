@@ -72,10 +72,10 @@ def plan(event_id: int) -> int:
         if urgent or choice.email == EmailMode.IMMEDIATELY:
             # Coalescing: a mail already waiting takes this event along; right after a mail the
             # next waits for the window to close, so a burst becomes at most two mails.
+            # Urgent goes at once: it neither waits for the window nor joins a held mail.
             last = last_mail.get(user.pk)
             due = pending.get(user.pk) or (last + window if last and last + window > now else now)
-            if not urgent:
-                due = after_quiet_hours(due, delivery_settings, zone)
+            due = now if urgent else after_quiet_hours(due, delivery_settings, zone)
             rows.append(Delivery(channel=Channel.EMAIL, mode=Delivery.Mode.IMMEDIATE, due_at=due, **common))
         elif choice.email in DIGEST_MODES:
             rows.append(Delivery(channel=Channel.EMAIL, mode=DIGEST_MODES[choice.email], due_at=now, **common))
