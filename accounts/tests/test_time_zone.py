@@ -178,7 +178,11 @@ def test_a_time_typed_into_the_admin_is_read_in_the_instructors_zone(client, ali
     client.force_login(alice)
     url = f"/admin/courses/quiz/{check_in.pk}/change/"
     page = client.get(url)
-    data = {"max_attempts": check_in.max_attempts, "time_limit_minutes": check_in.time_limit_minutes or ""}
+    data = {
+        "max_attempts": check_in.max_attempts,
+        "time_limit_minutes": check_in.time_limit_minutes or "",
+        "weight": check_in.weight,
+    }
     for inline in page.context["inline_admin_formsets"]:
         prefix = inline.formset.prefix
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}

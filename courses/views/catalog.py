@@ -44,6 +44,7 @@ def course_detail(request, code):
     # The outline (titles of released lessons) is for anyone who may see the course; a subscriber's
     # comes with their progress, in the same query.
     progress = selectors.course_progress(request.user, course) if subscription else None
+    announcements = selectors.course_announcements(course)
     context = {
         "course": course,
         "subscription": subscription,
@@ -51,8 +52,11 @@ def course_detail(request, code):
         "progress": progress,
         "outline": progress["modules"] if progress else selectors.public_outline(course),
         "resources": selectors.course_resources(course),
-        "announcements": selectors.course_announcements(course),
-        "acknowledged_ids": selectors.acknowledged_ids(request.user, course) if is_member else set(),
+        "announcements": announcements,
+        # Read only where an announcement asks to be acknowledged (the list is read here once).
+        "acknowledged_ids": selectors.acknowledged_ids(request.user, course)
+        if is_member and any(a.requires_acknowledgement for a in announcements)
+        else set(),
         "teaches": permissions.teaches(request.user, course),
     }
     return render(request, "courses/catalog/course_detail.html", context)

@@ -11,6 +11,8 @@ from courses import services
 from courses.models import Announcement, Course, Resource, Subscription
 from lms_site.testing import events
 from lms_site.testing.events import newest_id
+from notifications.delivery.tasks import plan_deliveries
+from notifications.events import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +125,10 @@ def test_a_rolled_back_change_writes_and_schedules_nothing(alice, carol, cs101, 
 def test_a_committed_change_schedules_one_publish_per_event(cs101, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         services.add_resource(course=cs101, title="Week 2", body="Text")
-    assert len(callbacks) == 2
+    publishes = [callback for callback in callbacks if callback.func is publish]
+    # And one delivery plan per event (mail and push are the worker's, enqueued after commit).
+    plans = [callback for callback in callbacks if callback.func == plan_deliveries.enqueue]
+    assert len(publishes) == 2 and len(plans) == 2
 
 
 class TestThroughTheAdmin:
