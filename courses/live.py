@@ -15,6 +15,9 @@ Keys (`data-live`) and lists (`data-live-list`), by page:
 - outline page: lesson rows `outline-row-<pk>` (added only) in `module-lessons-<module pk>`, their
   kind and title `outline-title-<pk>`; modules `module-<pk>`, titles `module-title-<pk>`;
 - lesson page: `lesson-title-<pk>`, `lesson-body-<pk>`;
+- progress bars (the student's own, from a quiet event on their topic when they complete a lesson):
+  `card-progress-<code>` (dashboard), `course-progress-<code>` (course page),
+  `outline-progress-<code>` (outline page);
 - dashboard: course cards `course-card-<code>` (removed when the course is unpublished: a quiet
   event on each subscriber's own topic), their new items `new-resource-<pk>` and
   `new-announcement-<pk>` in `new-items-<code>` (static/js/dashboard.js counts them); site
@@ -28,7 +31,7 @@ from notifications.models import Event
 from notifications.rendering import live_parts
 
 from .models import Announcement, Lesson, Module, Resource
-from .selectors.learning import public_outline_modules
+from .selectors.learning import learning_progress, public_outline_modules
 from .templatetags.learning import live_sort
 
 Kind = Event.Kind
@@ -229,3 +232,38 @@ def course_parts(event: Event) -> list[dict]:
     if event.payload.get("object") != "course":
         return []
     return [_part(f"course-card-{event.payload.get('course_code', '')}")]
+
+
+# Progress
+
+
+def _student_of(event: Event) -> int | None:
+    if event.payload.get("object") != "progress" or not event.topic.startswith("user:") or event.course_id is None:
+        return None
+    return int(event.topic.split(":", 1)[1])
+
+
+def prepare_progress(events: list[Event]) -> None:
+    """One query per student among the events (a user's page of the API or replay: one)."""
+    by_student = {student: learning_progress(student) for student in {_student_of(e) for e in events} - {None}}
+    for event in events:
+        event.live_progress = by_student.get(_student_of(event))
+
+
+@live_parts(Kind.CONTENT_CHANGED, prepare=prepare_progress)
+def progress_parts(event: Event) -> list[dict]:
+    """A student completed a lesson: their progress bars in the course, on their open pages. The
+    event is on the student's own topic, so it may show their progress (one reader)."""
+    student_id = _student_of(event)
+    if student_id is None:
+        return []
+    if not hasattr(event, "live_progress"):
+        prepare_progress([event])
+    progress = event.live_progress.get(event.course_id) or {"done": 0, "total": 0, "percent": 0}
+    code = event.payload.get("course_code", "")
+    bars = {f"card-progress-{code}": f"progress-{code}", f"course-progress-{code}": "course-progress"}
+    bars[f"outline-progress-{code}"] = "outline-progress"
+    return [
+        _part(key, "courses/learning/_live_progress.html", progress | {"key": key, "label_id": label_id})
+        for key, label_id in bars.items()
+    ]

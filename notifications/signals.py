@@ -514,3 +514,19 @@ def module_removed(sender, instance, origin=None, **kwargs):
         title=instance.title,
         quoted_by=[],
     )
+
+
+@receiver(post_save, sender="courses.LessonProgress", dispatch_uid="event_lesson_completed")
+def lesson_completed(sender, instance, raw: bool = False, **kwargs):
+    # The student's own progress bars follow in their open pages (courses/live.py): a quiet event on
+    # their own topic, so its parts may show their progress.
+    if raw or not _just_set(instance, "completed_at"):
+        return
+    lesson = instance.lesson
+    record(
+        kind=Event.Kind.CONTENT_CHANGED,
+        topic=topics.user_topic(instance.student_id),
+        title=lesson.title,
+        course=lesson.module.course,
+        about=("progress", lesson.pk),
+    )

@@ -205,12 +205,14 @@ class Lesson(RemembersSavedValues):
         return True
 
 
-class LessonProgress(models.Model):
+class LessonProgress(RemembersSavedValues):
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     first_viewed_at = models.DateTimeField(default=timezone.now)
     last_viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    remembered_fields = ("completed_at",)  # "just completed": the student's open pages follow
 
     class Meta:
         verbose_name_plural = "lesson progress"

@@ -115,10 +115,18 @@ def test_the_outline_and_a_lesson_page_follow_releases_and_edits(logged_in_page,
 def test_the_dashboard_counts_new_items_and_drops_an_unpublished_course(
     logged_in_page, alice, carol, carol_in_cs101, cs101
 ):
+    week = w.module(cs101)
+    first, _ = w.lesson(week, title="One"), w.lesson(week, title="Two", position=1)
     student = logged_in_page(carol)
     open_live(student, "/dashboard/")
     card = student.locator(f"[data-live='course-card-{cs101.code}']")
     expect(card).to_contain_text("Nothing new")
+    expect(card).to_contain_text("0 of 2 lessons complete (0%)")
+
+    # Her own progress bar follows a completion in another tab.
+    services.complete_lesson(student=carol, lesson=first)
+    expect(card).to_contain_text("1 of 2 lessons complete (50%)")
+    expect(card.locator("progress")).to_have_attribute("value", "50")
 
     services.add_resource(course=cs101, title="Week 3 notes", body="Text")
     expect(card.locator("[data-new-count]")).to_have_text("1 new since your last visit")

@@ -165,3 +165,35 @@ def test_the_api_renders_a_page_of_changes_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         body = client.get("/api/v1/events", {"limit": 100}).json()
     assert any(message["parts"] for message in body["results"])
+
+
+def test_a_completed_lesson_moves_the_student_progress_bars_on_her_own_topic(carol, carol_in_cs101, cs101):
+    week = w.module(cs101)
+    first, _ = w.lesson(week, title="One"), w.lesson(week, title="Two", position=1)
+    before = newest_id()
+    services.complete_lesson(student=carol, lesson=first)
+    message = message_after(before, "content_changed", topic=f"user:{carol.pk}")
+    assert message["html"] == ""
+    parts = parts_by_key(message)
+    assert set(parts) == {"card-progress-CS101", "course-progress-CS101", "outline-progress-CS101"}
+    assert "1 of 2 lessons complete (50%)" in parts["card-progress-CS101"][0]["html"]
+    assert 'id="outline-progress"' in parts["outline-progress-CS101"][0]["html"]
+    # Not on the course's topic: the course's other members do not see her progress.
+    assert events_after(before, fields=("kind", "topic")) == [("content_changed", f"user:{carol.pk}")]
+
+
+def test_the_api_renders_progress_changes_in_a_fixed_number_of_queries(
+    django_assert_num_queries, carol, carol_in_cs101, cs101
+):
+    from lms_site.testing.api import client_for
+
+    week = w.module(cs101)
+    lessons = [w.lesson(week, title=f"L{number}", position=number) for number in range(8)]
+    for lesson in lessons:
+        services.complete_lesson(student=carol, lesson=lesson)
+    client = client_for(carol)
+    # token + user, membership, events, her progress (one query for all of them), the lessons and
+    # outline modules of the new_lesson events
+    with django_assert_num_queries(6):
+        body = client.get("/api/v1/events", {"limit": 100}).json()
+    assert sum(1 for message in body["results"] if message["kind"] == "content_changed") == 8

@@ -176,6 +176,7 @@ def test_finishing_every_lesson_completes_the_course_and_tells_the_instructor(ca
     services.complete_lesson(student=carol, lesson=second)  # idempotent
     assert CourseCompletion.objects.filter(student=carol, course=week.course).count() == 1
     assert events_after(before) == [
+        ("content_changed", f"user:{carol.pk}"),  # quiet: her open progress bars follow
         ("course_completed", f"user:{alice.pk}"),
         ("course_completed", f"user:{carol.pk}"),
     ]
