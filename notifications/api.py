@@ -30,7 +30,7 @@ class EventSerializer(serializers.Serializer):
     html = serializers.CharField(help_text="The feed item, rendered as the pages render it.")
     parts = serializers.ListField(
         child=serializers.DictField(),
-        help_text="Live parts of open pages this event changes: key, html (empty: removed), list, sort.",
+        help_text="Live parts of open pages this event changes: key, html (empty: removed), list, sort, add_only.",
     )
 
 
