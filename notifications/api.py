@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .rendering import event_message
+from .rendering import event_messages
 from .selectors import membership_for, replay_after
 
 DEFAULT_LIMIT = 50
@@ -30,7 +30,7 @@ class EventSerializer(serializers.Serializer):
     html = serializers.CharField(help_text="The feed item, rendered as the pages render it.")
     parts = serializers.ListField(
         child=serializers.DictField(),
-        help_text="Live parts of open pages this event changes: key, html (empty: removed), list, sort.",
+        help_text="Live parts of open pages this event changes: key, html (empty: removed), list, sort, add_only.",
     )
 
 
@@ -67,7 +67,7 @@ class EventListView(APIView):
             next_url = request.build_absolute_uri(f"{request.path}?{urlencode({'after': last_id, 'limit': limit})}")
         return Response(
             {
-                "results": [event_message(event) for event in events],
+                "results": event_messages(events),
                 "last_id": last_id,
                 "has_more": has_more,
                 "next": next_url,

@@ -21,7 +21,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import quota, selectors, sessions
-from .rendering import event_message
+from .rendering import event_messages
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _load_membership(user) -> selectors.Membership:
 @database_sync_to_async
 def _replay(membership, after: int, limit: int, only_topics=None) -> tuple[list[dict], bool]:
     events = selectors.replay_after(membership, after, limit, only_topics=only_topics)
-    return [event_message(event) for event in events[:limit]], len(events) > limit
+    return event_messages(events[:limit]), len(events) > limit
 
 
 @database_sync_to_async

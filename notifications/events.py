@@ -16,10 +16,27 @@ SUMMARY_LENGTH = 280
 
 
 def record(
-    *, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None, extra=None
+    *,
+    kind: str,
+    topic: str,
+    title: str,
+    url: str = "",
+    summary: str = "",
+    course=None,
+    actor=None,
+    about: tuple[str, int] | None = None,
+    quoted_by: list[int] | None = None,
+    extra: dict | None = None,
 ) -> Event:
-    """`extra`: more payload fields, the ids a live-parts renderer needs (rendering.py)."""
+    """`about`: the object the event is about, ("resource", pk), so live parts can find it
+    (payload `object`, `id`). `quoted_by`: the ids of earlier events just rewritten because they
+    quote it (payload `events`), whose open feed items follow. `extra`: more payload fields (the ids
+    a live-parts renderer needs, `urgent`, `acknowledge`)."""
     payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH], **(extra or {})}
+    if about is not None:
+        payload |= {"object": about[0], "id": about[1]}
+    if quoted_by:
+        payload["events"] = quoted_by
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
     event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)
@@ -48,17 +65,18 @@ def publish(event: Event) -> None:
     send_to_groups([topics.group_for(event.topic)], message)
 
 
-def rewrite(events, **fields) -> int:
+def rewrite(events, **fields) -> list[int]:
     """Change what recorded events say (`title`, `url`, `summary`) when what they quote changed
     or is gone: every reader renders from the payload, so pages, the API and replays follow. Not
-    published again: a feed item already shown in an open page stays until it reloads."""
+    published again; a feed item already shown in an open page follows when the caller records a
+    quiet event naming the returned ids (`record(quoted_by=...)`, rendering.feed_titles)."""
     if "summary" in fields:
         fields["summary"] = fields["summary"][:SUMMARY_LENGTH]
-    changed = 0
+    changed = []
     for event in events:
         payload = event.payload | fields
         if payload != event.payload:
             event.payload = payload
             event.save(update_fields=["payload"])
-            changed += 1
+            changed.append(event.pk)
     return changed

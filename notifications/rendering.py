@@ -9,7 +9,10 @@ by its AppConfig.ready); the event's message then carries `parts`, a list of
 - `key`: the page elements it replaces (`[data-live="<key>"]`, all of them, wherever they are);
 - `html`: the new element (its root carries the same `data-live`), or "" to remove them;
 - `list` (optional): where a new one goes when the page has none yet (`[data-live-list="<list>"]`),
-  first by default, or by `sort` (a number: before the first child with a larger `data-sort`).
+  first by default, or by `sort` (a number: before the first child with a larger `data-sort`);
+- `add_only` (optional, true): only add it where the page has none; leave existing elements be
+  (a row that also holds something of the viewer's, like "Completed", while another part
+  replaces what changed inside it).
 A part is rendered once for everyone who receives the event, so it may show only what every
 receiver of its topic may see, and nothing about the viewer (no "you", no local time: `{% when %}`
 renders UTC here and the browser rewrites it). static/js/activity.js applies the parts.
@@ -24,17 +27,25 @@ from django.utils import timezone
 from .models import Event
 
 PARTIAL = "notifications/_event.html"
+TITLE_PARTIAL = "notifications/_event_title.html"
 
 PartRenderer = Callable[[Event], list[dict]]
+PartPreparer = Callable[[list[Event]], None]
 _part_renderers: dict[str, list[PartRenderer]] = defaultdict(list)
+_part_preparers: dict[PartPreparer, set[str]] = {}
 
 
-def live_parts(*kinds: str):
-    """Register a renderer of live parts for events of these kinds."""
+def live_parts(*kinds: str, prepare: PartPreparer | None = None):
+    """Register a renderer of live parts for events of these kinds. `prepare`, if given, reads
+    what the renderer needs for many events at once (a page of the API, a replay), in a fixed
+    number of queries, and leaves it on the events for the renderer; without it (one published
+    event) the renderer reads for itself."""
 
     def register(renderer: PartRenderer) -> PartRenderer:
         for kind in kinds:
             _part_renderers[kind].append(renderer)
+        if prepare is not None:
+            _part_preparers.setdefault(prepare, set()).update(kinds)
         return renderer
 
     return register
@@ -45,6 +56,39 @@ def render_parts(event: Event) -> list[dict]:
     for renderer in _part_renderers.get(event.kind, ()):
         parts += renderer(event)
     return parts
+
+
+def _quoted_events(events: list[Event]) -> None:
+    ids = {pk for event in events for pk in event.payload.get("events") or ()}
+    quoted = {event.pk: event for event in Event.objects.filter(pk__in=ids)} if ids else {}
+    for event in events:
+        event.quoted_events = [quoted[pk] for pk in event.payload.get("events") or () if pk in quoted]
+
+
+@live_parts(*Event.QUIET_KINDS, prepare=_quoted_events)
+def feed_titles(event: Event) -> list[dict]:
+    """The open feed items of the events a change rewrote (payload `events`: a renamed resource's
+    "New resource" item shows its new title; a deleted one's loses its link). Only the title
+    line, so an item keeps its unread mark."""
+    if not event.payload.get("events"):
+        return []
+    if not hasattr(event, "quoted_events"):
+        _quoted_events([event])
+    return [
+        {"key": f"event-title-{quoted.pk}", "html": render_to_string(TITLE_PARTIAL, {"event": quoted})}
+        for quoted in event.quoted_events
+    ]
+
+
+def event_messages(events) -> list[dict]:
+    """The messages of many events (the API's page, a replay): what their parts need is read once
+    for all of them, so the queries do not grow with the events."""
+    events = list(events)
+    for prepare, kinds in _part_preparers.items():
+        concerned = [event for event in events if event.kind in kinds]
+        if concerned:
+            prepare(concerned)
+    return [event_message(event) for event in events]
 
 
 def render_event(event: Event) -> str:

@@ -28,6 +28,7 @@ def resource_added(sender, instance: Resource, created: bool, raw: bool = False,
         "url": course.get_absolute_url() + f"#resource-{instance.pk}",
         "summary": f"New {instance.kind} in {course.code}",
         "course": course,
+        "about": ("resource", instance.pk),
     }
     record(topic=topics.course_topic(course.code), **fields)
     if course.is_published:
@@ -50,6 +51,7 @@ def announcement_posted(sender, instance: Announcement, created: bool, raw: bool
         actor=instance.author,
         extra=({"urgent": True} if instance.is_urgent else {})
         | ({"acknowledge": instance.pk} if instance.requires_acknowledgement else {}),
+        about=("announcement", instance.pk),
     )
 
 
@@ -123,7 +125,19 @@ def course_saved(sender, instance: Course, created: bool, raw: bool = False, **k
     # membership.
     followers = [instance.instructor_id]
     if not created and instance.is_published != bool(instance.saved_value("is_published")):
-        followers += Subscription.objects.filter(course=instance).values_list("student_id", flat=True)
+        subscribers = list(Subscription.objects.filter(course=instance).values_list("student_id", flat=True))
+        followers += subscribers
+        if not instance.is_published:
+            # Its subscribers' open dashboards drop its card (notifications/live.py). On their own topics:
+            # they are no longer members of the course's. Republishing shows it again at reload.
+            for student_id in subscribers:
+                record(
+                    kind=Event.Kind.CONTENT_REMOVED,
+                    topic=topics.user_topic(student_id),
+                    title=instance.code,
+                    course=instance,
+                    about=("course", instance.pk),
+                )
     control.membership_changed(followers)
 
 
@@ -225,6 +239,7 @@ def lesson_announced(sender, instance, raw: bool = False, **kwargs):
         summary=summary,
         title=instance.title,
         url=instance.get_absolute_url(),
+        about=("lesson", instance.pk),
     )
 
 
@@ -355,3 +370,198 @@ def discussion_post_changed(sender, instance, created: bool, raw: bool = False, 
 def discussion_post_deleted(sender, instance, **kwargs):
     # A thread's posts go before the thread itself, so its row still says which course it was in.
     rewrite(_post_events(instance, _course_id_of(instance)), title="A deleted discussion post", url="", summary="")
+
+
+# Edits and deletions of course content students see: quiet events (Event.QUIET_KINDS) on the
+# course's topic, so open pages follow (their live parts: notifications/live.py) and the feed items that
+# quote the old text are rewritten and follow too (rendering.feed_titles). Only when something
+# shown changed (saved_value): saving an unchanged form writes nothing. A row deleted with its
+# course (or a lesson with its module) says nothing: what goes with it speaks for it.
+
+
+def _deleted_with(origin, *containers) -> bool:
+    """This row is deleted because one of these containers is (Django's post_delete `origin`)."""
+    if origin is None:
+        return False
+    model = getattr(origin, "model", None) or type(origin)  # a queryset's delete, or an instance's
+    return issubclass(model, containers)
+
+
+def _quiet(kind: str, *, course, obj: str, pk: int, title: str, quoted_by: list[int], topic: str | None = None):
+    record(
+        kind=kind,
+        topic=topic or topics.course_topic(course.code),
+        title=title,
+        course=course,
+        about=(obj, pk),
+        quoted_by=quoted_by,
+    )
+
+
+def _quoting(kind: str, url_end: str, course_id: int | None):
+    return Event.objects.filter(kind=kind, course_id=course_id, payload__url__endswith=url_end)
+
+
+@receiver(post_save, sender=Resource, dispatch_uid="event_resource_changed")
+def resource_changed(sender, instance: Resource, created: bool, raw: bool = False, **kwargs):
+    if created or raw:
+        return
+    if instance.title == instance.saved_value("title") and instance.kind == instance.saved_kind:
+        return
+    course = instance.course
+    quoting = _quoting(Event.Kind.NEW_RESOURCE, f"#resource-{instance.pk}", course.pk)
+    rewritten = rewrite(quoting, title=instance.title, summary=f"New {instance.kind} in {course.code}")
+    _quiet(
+        Event.Kind.CONTENT_CHANGED,
+        course=course,
+        obj="resource",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=rewritten,
+    )
+
+
+@receiver(post_delete, sender=Resource, dispatch_uid="event_resource_removed")
+def resource_removed(sender, instance: Resource, origin=None, **kwargs):
+    if _deleted_with(origin, Course):
+        return
+    course = instance.course
+    rewritten = rewrite(_quoting(Event.Kind.NEW_RESOURCE, f"#resource-{instance.pk}", course.pk), url="")
+    _quiet(
+        Event.Kind.CONTENT_REMOVED,
+        course=course,
+        obj="resource",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=rewritten,
+    )
+
+
+def _announcement_topic(announcement) -> str:
+    return topics.course_topic(announcement.course.code) if announcement.course_id else topics.SYSTEM_EVENTS
+
+
+@receiver(post_save, sender=Announcement, dispatch_uid="event_announcement_changed")
+def announcement_changed(sender, instance: Announcement, created: bool, raw: bool = False, **kwargs):
+    if created or raw:
+        return
+    if (instance.title, instance.body) == (instance.saved_value("title"), instance.saved_value("body")):
+        return
+    quoting = _quoting(Event.Kind.ANNOUNCEMENT, f"#announcement-{instance.pk}", instance.course_id)
+    rewritten = rewrite(quoting, title=instance.title, summary=instance.body)
+    _quiet(
+        Event.Kind.CONTENT_CHANGED,
+        course=instance.course,
+        obj="announcement",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=rewritten,
+        topic=_announcement_topic(instance),
+    )
+
+
+@receiver(post_delete, sender=Announcement, dispatch_uid="event_announcement_removed")
+def announcement_removed(sender, instance: Announcement, origin=None, **kwargs):
+    if _deleted_with(origin, Course):
+        return
+    quoting = _quoting(Event.Kind.ANNOUNCEMENT, f"#announcement-{instance.pk}", instance.course_id)
+    rewritten = rewrite(quoting, url="")
+    _quiet(
+        Event.Kind.CONTENT_REMOVED,
+        course=instance.course,
+        obj="announcement",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=rewritten,
+        topic=_announcement_topic(instance),
+    )
+
+
+LESSON_SHOWN = ("title", "body", "kind", "position", "module_id")
+
+
+@receiver(post_save, sender="courses.Lesson", dispatch_uid="event_lesson_changed")
+def lesson_changed(sender, instance, created: bool, raw: bool = False, **kwargs):
+    # A draft (or a lesson not released yet) changes nothing students see: no event, so its
+    # content is never pushed. Released just now and first: lesson_announced says it (new_lesson).
+    if created or raw or _just_set(instance, "announced_at"):
+        return
+    shown_now, shown_before = instance.is_released(), instance.was_released()
+    if not shown_now and not shown_before:
+        return
+    if shown_now and shown_before and all(getattr(instance, f) == instance.saved_value(f) for f in LESSON_SHOWN):
+        return
+    course = instance.module.course
+    rewritten = []
+    if instance.title != instance.saved_value("title"):
+        quoting = _quoting(Event.Kind.NEW_LESSON, instance.get_absolute_url(), course.pk)
+        rewritten = rewrite(quoting, title=instance.title)
+    # Withdrawn (unpublished, or its release moved to later): removed from students' pages.
+    kind = Event.Kind.CONTENT_CHANGED if shown_now else Event.Kind.CONTENT_REMOVED
+    _quiet(kind, course=course, obj="lesson", pk=instance.pk, title=instance.title, quoted_by=rewritten)
+
+
+@receiver(post_delete, sender="courses.Lesson", dispatch_uid="event_lesson_removed")
+def lesson_removed(sender, instance, origin=None, **kwargs):
+    from courses.models import Module
+
+    if _deleted_with(origin, Course, Module):
+        return
+    course = Course.objects.filter(modules=instance.module_id).first()
+    if course is None:
+        return
+    rewritten = rewrite(_quoting(Event.Kind.NEW_LESSON, instance.get_absolute_url(), course.pk), url="")
+    _quiet(
+        Event.Kind.CONTENT_REMOVED,
+        course=course,
+        obj="lesson",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=rewritten,
+    )
+
+
+@receiver(post_save, sender="courses.Module", dispatch_uid="event_module_changed")
+def module_changed(sender, instance, created: bool, raw: bool = False, **kwargs):
+    if created or raw:
+        return
+    if (instance.title, instance.position) == (instance.saved_value("title"), instance.saved_value("position")):
+        return
+    _quiet(
+        Event.Kind.CONTENT_CHANGED,
+        course=instance.course,
+        obj="module",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=[],
+    )
+
+
+@receiver(post_delete, sender="courses.Module", dispatch_uid="event_module_removed")
+def module_removed(sender, instance, origin=None, **kwargs):
+    if _deleted_with(origin, Course):
+        return
+    _quiet(
+        Event.Kind.CONTENT_REMOVED,
+        course=instance.course,
+        obj="module",
+        pk=instance.pk,
+        title=instance.title,
+        quoted_by=[],
+    )
+
+
+@receiver(post_save, sender="courses.LessonProgress", dispatch_uid="event_lesson_completed")
+def lesson_completed(sender, instance, raw: bool = False, **kwargs):
+    # The student's own progress bars follow in their open pages (notifications/live.py): a quiet event on
+    # their own topic, so its parts may show their progress.
+    if raw or not _just_set(instance, "completed_at"):
+        return
+    lesson = instance.lesson
+    record(
+        kind=Event.Kind.CONTENT_CHANGED,
+        topic=topics.user_topic(instance.student_id),
+        title=lesson.title,
+        course=lesson.module.course,
+        about=("progress", lesson.pk),
+    )

@@ -71,7 +71,7 @@ class Course(RemembersSavedValues):
         return self.first_published_at is not None and self.saved_value("first_published_at") is None
 
 
-class Resource(models.Model):
+class Resource(RemembersSavedValues):
     class Kind(models.TextChoices):
         FILE = "file", "File"
         LINK = "link", "Link"
@@ -84,6 +84,9 @@ class Resource(models.Model):
     body = models.TextField("text", blank=True, help_text=MARKDOWN_HELP)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
+    # What the course page shows of it (title, kind): an edit of these is pushed to open pages.
+    remembered_fields = ("title", "file", "url", "body")
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -95,11 +98,19 @@ class Resource(models.Model):
 
     @property
     def kind(self) -> str:
-        if self.file:
-            return self.Kind.FILE
-        if self.url:
-            return self.Kind.LINK
-        return self.Kind.TEXT
+        return self._kind_of(self.file, self.url)
+
+    @property
+    def saved_kind(self) -> str:
+        return self._kind_of(self.saved_value("file"), self.saved_value("url"))
+
+    @classmethod
+    def _kind_of(cls, file, url) -> str:
+        if file:
+            return cls.Kind.FILE
+        if url:
+            return cls.Kind.LINK
+        return cls.Kind.TEXT
 
     def clean(self):
         given = [bool(self.file), bool(self.url), bool(self.body.strip())]
@@ -112,7 +123,7 @@ class AnnouncementQuerySet(models.QuerySet):
         return self.filter(course__isnull=True)
 
 
-class Announcement(models.Model):
+class Announcement(RemembersSavedValues):
     course = models.ForeignKey(
         Course,
         on_delete=models.CASCADE,
@@ -135,6 +146,7 @@ class Announcement(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
 
     objects = AnnouncementQuerySet.as_manager()
+    remembered_fields = ("title", "body")
 
     class Meta:
         ordering = ["-created_at", "-id"]

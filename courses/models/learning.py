@@ -58,11 +58,13 @@ def embed_src(url: str) -> str | None:
     return f"https://player.vimeo.com/video/{vimeo_id}" if _VIMEO_ID.match(vimeo_id) else None
 
 
-class Module(models.Model):
+class Module(RemembersSavedValues):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True, help_text=MARKDOWN_HELP)
     position = models.PositiveIntegerField(default=0, help_text="Modules are shown in this order.")
+
+    remembered_fields = ("title", "position")
 
     class Meta:
         ordering = ["position", "id"]
@@ -121,7 +123,8 @@ class Lesson(RemembersSavedValues):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = LessonQuerySet.as_manager()
-    remembered_fields = ("announced_at",)
+    # announced_at: "just released"; the others: what students see of it changed (pushed to open pages).
+    remembered_fields = ("announced_at", "title", "body", "kind", "position", "module_id", "is_published", "release_at")
 
     class Meta:
         ordering = ["position", "id"]  # within a module; LessonQuerySet.in_order() across a course
@@ -140,6 +143,12 @@ class Lesson(RemembersSavedValues):
     def is_released(self, now=None) -> bool:
         now = now or timezone.now()
         return self.is_published and (self.release_at is None or self.release_at <= now)
+
+    def was_released(self, now=None) -> bool:
+        """Students could see it before the save under way (saved_value)."""
+        now = now or timezone.now()
+        release_at = self.saved_value("release_at")
+        return bool(self.saved_value("is_published")) and (release_at is None or release_at <= now)
 
     @property
     def file_name(self) -> str:
@@ -197,12 +206,14 @@ class Lesson(RemembersSavedValues):
         return True
 
 
-class LessonProgress(models.Model):
+class LessonProgress(RemembersSavedValues):
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     first_viewed_at = models.DateTimeField(default=timezone.now)
     last_viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+    remembered_fields = ("completed_at",)  # "just completed": the student's open pages follow
 
     class Meta:
         verbose_name_plural = "lesson progress"

@@ -156,7 +156,7 @@ def _released_titles(course: Course) -> QuerySet:
         .released()
         .in_order()
         .select_related("module")
-        .only("id", "title", "module_id", "module__id", "module__title", "module__position")
+        .only("id", "title", "position", "module_id", "module__id", "module__title", "module__position")
     )
 
 
@@ -175,6 +175,19 @@ def public_outline(course: Course) -> list:
     """For the course page, to anyone who may see the course: module and lesson titles of its
     released lessons (no drafts, no unreleased lessons, no content), in one query."""
     return _by_module(list(_released_titles(course)))
+
+
+def public_outline_modules(module_ids) -> dict[int, object]:
+    """public_outline's modules of these ids (any course), by id, in one query; a module without
+    a released lesson is not among them. For the live parts of the course page (notifications/live.py)."""
+    lessons = (
+        Lesson.objects.filter(module_id__in=module_ids)
+        .released()
+        .in_order()
+        .select_related("module")
+        .only("id", "title", "position", "module_id", "module__id", "module__title", "module__position")
+    )
+    return {module.pk: module for module in _by_module(list(lessons))}
 
 
 def course_progress(user, course: Course) -> dict:

@@ -68,7 +68,8 @@ def set_published(*, course: Course, published: bool, by) -> bool:
     """Publish or unpublish; returns whether anything changed. One save per course (never a bulk
     update), so publishing is an event. Events: `course_published` on the first publishing only
     (republishing is not news, Course.first_published_at); unpublishing
-    takes the course off its students' sockets (notifications/signals.py)."""
+    takes the course off its students' sockets and, with a quiet `content_removed` on each
+    subscriber's topic, off their open dashboards (notifications/signals.py)."""
     if course.is_published == published:
         return False
     course.is_published = published
@@ -80,7 +81,8 @@ def set_published(*, course: Course, published: bool, by) -> bool:
 def save_resource(*, resource: Resource, by=None) -> Resource:
     """Add or change a resource of a course `by` teaches (None: the operator, from a command or the
     shell). Events: `new_resource` when added, on the
-    course's topic and, while the course is published, its catalog copy on all_courses."""
+    course's topic and, while the course is published, its catalog copy on all_courses; a quiet
+    `content_changed` on the course's topic when its title or kind changed."""
     if by is not None and not teaches(by, resource.course):
         raise PermissionDenied("Only the course's instructor adds its resources.")
     resource.full_clean()

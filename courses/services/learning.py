@@ -214,7 +214,8 @@ def save_content(*, obj, by) -> None:
     inlines, commands and the shell. `by` must teach the course (None: the operator). The model
     keeps its own invariants (a quiz or assignment lesson has its settings row: Lesson.save).
     Events: `new_lesson` when a lesson is first saved released; one released later is announced by
-    `manage.py release_due`."""
+    `manage.py release_due`; a quiet `content_changed` or `content_removed` when what students see
+    of a lesson or module changed or was withdrawn (open pages follow: notifications/live.py)."""
     if by is not None and not teaches(by, course_of(obj)):
         raise PermissionDenied("Only the course's instructor changes its content.")
     obj.full_clean()

@@ -45,3 +45,10 @@ def contains(collection, item):
 @register.filter
 def editable_by(post, user):
     return post.can_edit(user)
+
+
+@register.filter
+def live_sort(item) -> int:
+    """A module's or lesson's place as one number for a live list's `data-sort`: they are ordered
+    by (position, id)."""
+    return item.position * 1_000_000_000 + item.pk

@@ -36,11 +36,44 @@ def test_new_resource_in_an_unpublished_course_stays_on_its_topic(draft):
     assert events_after(before) == [("new_resource", "course:CS999", "CS999")]
 
 
-def test_editing_a_resource_writes_nothing(cs101):
+def test_renaming_a_resource_writes_one_quiet_change_on_its_topic(cs101):
+    # Quiet (content_changed): open pages follow, no feed shows it, nobody counts it unread. Not on
+    # the catalog: the catalog's copy is rewritten, not pushed.
     resource = services.add_resource(course=cs101, title="Week 1", body="Text")
     before = newest_id()
     resource.title = "Week 1 (fixed)"
     services.save_resource(resource=resource, by=cs101.instructor)
+    assert events_after(before) == [("content_changed", "course:CS101", "CS101")]
+
+
+def test_saving_a_resource_unchanged_writes_nothing(cs101):
+    resource = services.add_resource(course=cs101, title="Week 1", body="Text")
+    before = newest_id()
+    services.save_resource(resource=Resource.objects.get(pk=resource.pk), by=cs101.instructor)
+    assert events_after(before) == []
+
+
+def test_deleting_a_resource_writes_one_quiet_removal(cs101):
+    resource = services.add_resource(course=cs101, title="Week 1", body="Text")
+    before = newest_id()
+    resource.delete()
+    assert events_after(before) == [("content_removed", "course:CS101", "CS101")]
+
+
+def test_deleting_a_course_writes_nothing_for_its_content(cs101):
+    services.add_resource(course=cs101, title="Week 1", body="Text")
+    services.post_announcement(author=cs101.instructor, title="Hi", body="There", course=cs101)
+    before = newest_id()
+    cs101.delete()
+    assert events_after(before) == []
+
+
+def test_unpublishing_tells_each_subscriber_once_and_republishing_says_nothing(carol_in_cs101, carol, cs101):
+    before = newest_id()
+    services.set_published(course=cs101, published=False, by=cs101.instructor)
+    assert events_after(before) == [("content_removed", f"user:{carol.pk}", "CS101")]
+    before = newest_id()
+    services.set_published(course=cs101, published=True, by=cs101.instructor)
     assert events_after(before) == []
 
 

@@ -60,7 +60,7 @@ function fragment(html) {
 }
 
 // Live parts (notifications/rendering.py): the parts of this page an event changes, rendered once
-// on the server. Replace every element of the key, remove it, or add it to its list.
+// on the server. Replace every element of the key, remove it, or add it to its list (add_only: only add).
 function applyParts(parts) {
   for (const part of parts || []) {
     const existing = document.querySelectorAll(`[data-live="${CSS.escape(part.key)}"]`);
@@ -69,6 +69,7 @@ function applyParts(parts) {
       continue;
     }
     if (existing.length) {
+      if (part.add_only) continue; // only where the page has none (rendering.py)
       for (const element of existing) element.replaceWith(fragment(part.html));
       continue;
     }

@@ -75,7 +75,8 @@ def test_publishing_a_lesson_without_release_time_announces_it_once(week):
     item.save()
     item.title = "Variables, revised"
     item.save()
-    assert events_after(before) == [("new_lesson", "course:CS101")]
+    # Announced once; the rename of a lesson students see is a quiet change for open pages, not news.
+    assert events_after(before) == [("new_lesson", "course:CS101"), ("content_changed", "course:CS101")]
 
 
 def test_a_scheduled_lesson_is_announced_at_release_not_when_written(week):
@@ -175,6 +176,7 @@ def test_finishing_every_lesson_completes_the_course_and_tells_the_instructor(ca
     services.complete_lesson(student=carol, lesson=second)  # idempotent
     assert CourseCompletion.objects.filter(student=carol, course=week.course).count() == 1
     assert events_after(before) == [
+        ("content_changed", f"user:{carol.pk}"),  # quiet: her open progress bars follow
         ("course_completed", f"user:{alice.pk}"),
         ("course_completed", f"user:{carol.pk}"),
     ]
