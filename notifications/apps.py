@@ -6,7 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers receivers and system checks)
+        from . import checks, signals, upcoming  # noqa: F401  (registers receivers, checks, live parts)
         from .logging import install_filters
 
         install_filters()

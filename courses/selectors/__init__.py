@@ -2,6 +2,7 @@
 discussions. Re-exported here so callers say `selectors.dashboard(user)`; the rules themselves live in
 courses/permissions.py."""
 
+from .calendar import DueItem, due_between, lesson_due_item, upcoming
 from .catalog import (
     catalog_courses,
     course_announcements,
@@ -35,6 +36,7 @@ from .learning import (
 )
 
 __all__ = [
+    "DueItem",
     "Outline",
     "attempt_feedback",
     "catalog_courses",
@@ -45,6 +47,7 @@ __all__ = [
     "course_resources",
     "course_threads",
     "dashboard",
+    "due_between",
     "get_attempt_for_user",
     "get_course_for_user",
     "get_lesson_by_id_for_user",
@@ -54,6 +57,7 @@ __all__ = [
     "get_submission_for_user",
     "get_thread",
     "learning_progress",
+    "lesson_due_item",
     "my_grades",
     "own_submission",
     "public_outline",
@@ -64,5 +68,6 @@ __all__ = [
     "subscription_for",
     "taught_courses",
     "thread_posts",
+    "upcoming",
     "visible_lessons",
 ]
