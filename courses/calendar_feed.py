@@ -32,9 +32,9 @@ def build_feed(items: list[DueItem], *, base_url: str, name: str, now: datetime 
         event.add("dtstamp", stamp)
         # A moment, not a span: no DTEND (RFC 5545 3.6.1: the event ends when it starts).
         event.add("dtstart", item.at.astimezone(UTC))
-        event.add("summary", f"{item.course.code}: {item.lesson.title} ({item.label.lower()})")
+        event.add("summary", f"{item.course.code}: {item.title} ({item.label.lower()})")
         event.add("url", base_url + item.url)
-        event.add("description", f"{item.label}: {item.lesson.title}, {item.course.title}.\n{base_url}{item.url}")
+        event.add("description", f"{item.label}: {item.title}, {item.course.title}.\n{base_url}{item.url}")
         event.add("categories", [item.course.code])
         event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
         calendar.add_component(event)

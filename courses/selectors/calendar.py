@@ -5,9 +5,10 @@ always agree.
 
 What a student may see decides what is listed, for everyone (an instructor sees what their students
 have due, not their drafts): the due times of released quizzes and assignments
-(`Lesson.objects.released`), and the title and release time of lessons published for a later
-release (`Lesson.objects.scheduled`), which are announced in advance on purpose; their content stays
-hidden until then (a 404, like a draft)."""
+(`Lesson.objects.released`), and the release time of lessons published for a later release
+(`Lesson.objects.scheduled`), announced in advance on purpose, as "a new lesson" of its course:
+their title and content stay hidden until then (the lesson is a 404, like a draft, and is not in
+the outline)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +24,7 @@ from ..permissions import member_courses
 OVERDUE_DAYS = 14
 UPCOMING_LIMIT = 8
 
-LABELS = {"assignment": "Assignment due", "quiz": "Quiz closes", "release": "Lesson released"}
+LABELS = {"assignment": "Assignment due", "quiz": "Quiz closes", "release": "Release"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class DueItem:
     @property
     def label(self) -> str:
         return LABELS[self.kind]
+
+    @property
+    def title(self) -> str:
+        """What the item is called: the lesson's title, which a lesson to be released keeps secret."""
+        return "A new lesson" if self.kind == "release" else self.lesson.title
 
     @property
     def key(self) -> str:

@@ -51,7 +51,8 @@ def test_the_feed_parses_and_holds_each_due_item_once_in_utc(client, carol, due,
     assert start == datetime(2031, 3, 10, 16, 30, tzinfo=UTC) and start.utcoffset().total_seconds() == 0
     assert b"DTSTART:20310310T163000Z" in essay.to_ical()
     assert str(essay["URL"]) == "http://testserver" + due["essay"].lesson.get_absolute_url()
-    assert "CS101: Recursion (lesson released)" in by_summary
+    assert "CS101: A new lesson (release)" in by_summary
+    assert b"Recursion" not in response.content  # a lesson to be released keeps its title secret
     assert "CS101: Check-in (quiz closes)" in by_summary
     assert str(calendar["VERSION"]) == "2.0" and "Lumen" in str(calendar["PRODID"])
     assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT1H"
