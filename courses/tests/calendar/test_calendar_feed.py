@@ -113,3 +113,22 @@ def test_the_feed_buttons_want_a_logged_in_post(client, carol):
     client.force_login(carol)
     assert client.get(reverse("courses:calendar_feed_reset")).status_code == 405
     assert client.get(reverse("courses:calendar_feed_revoke")).status_code == 405
+
+
+def test_erasing_an_account_turns_its_feed_off(client, carol, due, django_capture_on_commit_callbacks):
+    from accounts.privacy import services as privacy
+
+    url = feed_url(services.reset_calendar_feed(user=carol))
+    request = privacy.request_erasure(user=carol, by=carol)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert privacy.erase_account(request_id=request.pk, now=request.due_at)
+    assert not CalendarFeed.objects.exists()
+    assert client.get(url).status_code == 404
+
+
+def test_the_data_export_says_whether_there_is_a_feed_but_not_its_address(carol):
+    from courses.privacy import calendar_feed
+
+    assert calendar_feed(carol) == []
+    feed = services.reset_calendar_feed(user=carol)
+    assert calendar_feed(carol) == [{"created_at": feed.created_at.isoformat()}]
