@@ -126,3 +126,32 @@ def test_the_calendar_is_accessible_and_its_months_are_links(browser, daphne, ax
     expect(page.get_by_role("listitem").filter(has_text="Monday 10 March 2031")).to_contain_text("Essay")
     assert axe(page) == [], "agenda"
     page.context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.usefixtures("transactional_db")
+def test_an_open_calendar_gains_an_assignment_published_through_the_service(
+    browser, daphne, axe, alice, carol, carol_in_cs101, cs101
+):
+    due_at = w.later(days=3)
+    lesson = _draft_essay(cs101, due_at)
+    month, day = due_at.strftime("%Y-%m"), due_at.strftime("%Y-%m-%d")
+    grid = login_page(browser, daphne, carol)
+    grid.goto(f"/calendar/?month={month}")
+    agenda = grid.context.new_page()
+    agenda.goto(f"/calendar/agenda/?month={month}")
+    for page in (grid, agenda):
+        expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    expect(agenda.get_by_text("Nothing is due this month.")).to_be_visible()
+
+    lesson.is_published = True
+    services.save_content(obj=lesson, by=alice)
+
+    key = f'[data-live="due-lesson-{lesson.pk}"]'
+    expect(grid.locator(f'td[data-day="{day}"] {key}')).to_contain_text("Essay", timeout=2000)
+    expect(agenda.locator(f'li[data-day="{day}"] {key}')).to_contain_text("Essay", timeout=2000)
+    expect(agenda.locator(f'li[data-day="{day}"] h2')).to_have_text(due_at.strftime("%A %-d %B %Y"))
+    expect(agenda.get_by_text("Nothing is due this month.")).to_have_count(0)
+    expect(grid.locator("[data-calendar-status]")).to_have_text("Calendar updated: Essay")
+    assert axe(agenda) == [], "agenda with a live item"
+    grid.context.close()
