@@ -14,13 +14,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from .. import selectors, services
 from ..calendar_feed import build_feed
 from ..models import CalendarFeed
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 #: How far back the feed goes: calendar apps keep what they fetched before, but a new subscriber
 #: should see recent deadlines too.
 FEED_PAST = timedelta(days=90)
@@ -31,7 +31,8 @@ def _month(value: str | None) -> date:
     if not value:
         return timezone.localdate().replace(day=1)
     match = _MONTH.match(value)
-    if not match or not (1 <= int(match[2]) <= 12 and 1 <= int(match[1]) <= 9998):
+    # A year with a month before and after it that dates and time zones can express.
+    if not match or not (1 <= int(match[2]) <= 12 and 1000 <= int(match[1]) <= 9998):
         raise Http404("No such month.")
     return date(int(match[1]), int(match[2]), 1)
 
@@ -118,7 +119,7 @@ def feed_revoke(request):
     return redirect("courses:calendar")
 
 
-@require_GET
+@require_safe  # calendar apps may ask with HEAD first
 def feed(request, token: str):
     """The feed, for calendar apps: no session, the secret address is the key. An unknown or
     revoked address, or an inactive account's, is a 404."""

@@ -58,6 +58,12 @@ def test_the_feed_parses_and_holds_each_due_item_once_in_utc(client, carol, due,
     assert calendar["X-PUBLISHED-TTL"].to_ical() == b"PT1H"
 
 
+def test_calendar_apps_may_ask_with_head(client, carol, due):
+    feed = services.reset_calendar_feed(user=carol)
+    assert client.head(feed_url(feed)).status_code == 200
+    assert client.post(feed_url(feed)).status_code == 405
+
+
 def test_uids_are_stable_between_fetches(client, carol, due):
     feed = services.reset_calendar_feed(user=carol)
     first = [str(e["UID"]) for e in parse(client.get(feed_url(feed))).walk("VEVENT")]

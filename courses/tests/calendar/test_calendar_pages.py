@@ -50,7 +50,11 @@ def test_the_agenda_lists_the_months_days_in_order(client, carol, essay, cs101):
     assert "Nothing is due this month." in client.get(AGENDA, {"month": "2031-05"}).text
 
 
-@pytest.mark.parametrize("month", ["2031-13", "2031-00", "31-03", "March", "0000-01", "2031-3"])
+BAD_MONTHS = ["2031-13", "2031-00", "31-03", "March", "0000-01", "0001-01", "9999-12", "2031-3"]
+FULL_WIDTH_2031 = "\uff12\uff10\uff13\uff11"
+
+
+@pytest.mark.parametrize("month", [*BAD_MONTHS, f"{FULL_WIDTH_2031}-03"])
 def test_a_bad_month_is_a_404(client, carol, month):
     client.force_login(carol)
     assert client.get(MONTH, {"month": month}).status_code == 404
