@@ -3,6 +3,8 @@ event for every member of the course: no one's own state), and in a real Chromiu
 dashboard gains an assignment the instructor just published in the admin, without a reload. axe-core
 checks the dashboard and the calendar; the month is navigated by keyboard."""
 
+from datetime import UTC, datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -101,9 +103,9 @@ def test_the_upcoming_panel_gains_an_assignment_the_instructor_just_published(
 
 @pytest.mark.browser
 @pytest.mark.usefixtures("transactional_db")
-def test_the_calendar_is_accessible_and_its_months_are_links(browser, daphne, axe, carol, carol_in_cs101, cs101):
-    from datetime import UTC, datetime
-
+def test_the_calendar_and_outline_are_accessible_and_months_are_links(
+    browser, daphne, axe, carol, carol_in_cs101, cs101
+):
     w.assignment_lesson(w.module(cs101), "Essay", due_at=datetime(2031, 3, 10, 12, tzinfo=UTC))
     page = login_page(browser, daphne, carol)
     page.goto("/calendar/?month=2031-03")
@@ -125,6 +127,9 @@ def test_the_calendar_is_accessible_and_its_months_are_links(browser, daphne, ax
     page.wait_for_url("**/calendar/agenda/?month=2031-03")
     expect(page.get_by_role("listitem").filter(has_text="Monday 10 March 2031")).to_contain_text("Essay")
     assert axe(page) == [], "agenda"
+    page.goto("/courses/CS101/learn/")
+    expect(page.locator(f'[data-live-list="upcoming-{cs101.pk}"]')).to_contain_text("Essay")
+    assert axe(page) == [], "outline with its Upcoming panel"
     page.context.close()
 
 
