@@ -37,7 +37,7 @@ class DueItem:
     lesson: Lesson
     course: Course
     done: bool = False  # submitted (an assignment) or a submitted attempt (a quiz): the viewer's own
-    overdue: bool = False  # past and not done
+    overdue: bool = False  # past and not done (a quiz: closed, missed)
 
     @property
     def label(self) -> str:

@@ -100,11 +100,13 @@ def test_the_dashboard_shows_what_is_due_next_with_overdue_marked(client, carol,
     w.assignment_lesson(week, "Late essay", due_at=w.ago(days=1))
     w.quiz_lesson(week, "Check-in", due_at=w.later(days=1))
     w.lesson(week, "Recursion", release_at=w.later(days=2))
+    w.quiz_lesson(week, "Closed quiz", due_at=w.ago(days=2), position=30)
     client.force_login(carol)
     page = client.get(reverse("courses:dashboard")).text
     panel = page.split('aria-labelledby="upcoming-heading"', 1)[1].split("</section>", 1)[0]
     assert panel.index("Late essay") < panel.index("Overdue") < panel.index("Check-in") < panel.index("A new lesson")
     assert "Recursion" not in page  # released later: its title is secret until then
+    assert panel.index("Closed quiz") < panel.index("Missed") < panel.index("Late essay")
     assert 'data-live-list="upcoming"' in panel and 'aria-live="polite"' in panel
     assert "Release" in panel and "<time datetime=" in panel
 
