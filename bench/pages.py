@@ -64,6 +64,7 @@ def measure_pages(requests: int) -> list[dict]:
     from django.test.utils import CaptureQueriesContext
 
     from courses.models import Subscription
+    from courses.services import reset_calendar_feed
 
     User = get_user_model()
     student = User.objects.filter(username__startswith="student").exclude(username="student").order_by("id").first()
@@ -71,10 +72,15 @@ def measure_pages(requests: int) -> list[dict]:
     course = Subscription.objects.filter(student=student).select_related("course").first().course
     client = Client()
     client.force_login(student)
+    feed = reset_calendar_feed(user=student)  # the feed's address (the one write here)
     pages = {
         "catalog": "/courses/",
         "course page": f"/courses/{course.code}/",
+        "course outline": f"/courses/{course.code}/learn/",
         "dashboard": "/dashboard/",
+        "calendar (month)": "/calendar/",
+        "calendar (agenda)": "/calendar/agenda/",
+        "iCalendar feed": f"/calendar/{feed.token}.ics",
         "notifications": "/notifications/",
         "API course list": "/api/v1/courses",
     }

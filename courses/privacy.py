@@ -12,6 +12,7 @@ from .models import (
     Announcement,
     Answer,
     Attempt,
+    CalendarFeed,
     CourseCompletion,
     LessonProgress,
     Post,
@@ -159,6 +160,18 @@ def erase_discussions(user, names) -> None:
     Post.objects.filter(author=user).update(author=None, body=ERASED_POST_BODY)
     Thread.objects.filter(author=user).update(author=None)
     Announcement.objects.filter(author=user).update(author=None)
+
+
+@export_section("calendar_feed")
+def calendar_feed(user) -> list:
+    """Whether the person has a calendar feed address and since when; not the secret itself."""
+    return [{"created_at": feed.created_at.isoformat()} for feed in CalendarFeed.objects.filter(user=user)]
+
+
+@eraser
+def erase_calendar_feed(user, names) -> None:
+    """The feed's address stops working (an anonymised account's feed would be empty anyway)."""
+    CalendarFeed.objects.filter(user=user).delete()
 
 
 @eraser

@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import files
-from .views import catalog, discussions, learning
+from .views import calendar, catalog, discussions, learning
 
 app_name = "courses"
 
@@ -9,6 +9,12 @@ urlpatterns = [
     path("", catalog.home, name="home"),
     path("dashboard/", catalog.dashboard, name="dashboard"),
     path("courses/", catalog.catalog, name="catalog"),
+    # What is due: the calendar, and the personal iCalendar feed (a secret address, no session).
+    path("calendar/", calendar.month, name="calendar"),
+    path("calendar/agenda/", calendar.agenda, name="agenda"),
+    path("calendar/feed/reset/", calendar.feed_reset, name="calendar_feed_reset"),
+    path("calendar/feed/revoke/", calendar.feed_revoke, name="calendar_feed_revoke"),
+    re_path(r"^calendar/(?P<token>[A-Za-z0-9_-]{20,64})\.ics$", calendar.feed, name="calendar_feed"),
     path("courses/<str:code>/", catalog.course_detail, name="detail"),
     path("courses/<str:code>/subscribe/", catalog.subscribe, name="subscribe"),
     path("courses/<str:code>/unsubscribe/", catalog.unsubscribe, name="unsubscribe"),

@@ -1,6 +1,7 @@
 """The courses app's models, one module per feature: the catalog (courses, resources, announcements,
 subscriptions), learning (modules, lessons, progress, quizzes, assignments) and discussions."""
 
+from .calendar import CalendarFeed
 from .catalog import (
     Acknowledgement,
     Announcement,
@@ -34,6 +35,7 @@ __all__ = [
     "Answer",
     "Assignment",
     "Attempt",
+    "CalendarFeed",
     "Choice",
     "Course",
     "CourseCompletion",

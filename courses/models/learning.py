@@ -82,6 +82,12 @@ class LessonQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(is_published=True).filter(Q(release_at__isnull=True) | Q(release_at__lte=now))
 
+    def scheduled(self, now=None):
+        """Published lessons whose release time is still to come: students see their title and
+        release time in "Upcoming" (courses/selectors/calendar.py), never their content."""
+        now = now or timezone.now()
+        return self.filter(is_published=True, release_at__gt=now)
+
     def due_for_announcement(self, now=None):
         return self.released(now).filter(announced_at__isnull=True)
 

@@ -2,6 +2,7 @@
 discussions. Re-exported here so callers say `selectors.dashboard(user)`; the rules themselves live in
 courses/permissions.py."""
 
+from .calendar import DueItem, due_between, lesson_due_item, upcoming
 from .catalog import (
     acknowledged_ids,
     acknowledgement_expected,
@@ -37,6 +38,7 @@ from .learning import (
 )
 
 __all__ = [
+    "DueItem",
     "Outline",
     "acknowledged_ids",
     "acknowledgement_expected",
@@ -49,6 +51,7 @@ __all__ = [
     "course_resources",
     "course_threads",
     "dashboard",
+    "due_between",
     "get_attempt_for_user",
     "get_course_for_user",
     "get_lesson_by_id_for_user",
@@ -58,6 +61,7 @@ __all__ = [
     "get_submission_for_user",
     "get_thread",
     "learning_progress",
+    "lesson_due_item",
     "own_submission",
     "public_outline",
     "quiz_questions",
@@ -67,6 +71,7 @@ __all__ = [
     "subscription_for",
     "taught_courses",
     "thread_posts",
+    "upcoming",
     "visible_lessons",
     "with_acknowledgement_counts",
 ]

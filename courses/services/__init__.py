@@ -2,6 +2,7 @@
 the admin, the API and commands call these (never a model's save for a multi-row write); each
 service's docstring names the events it causes. Re-exported here so callers say `services.subscribe`."""
 
+from .calendar import reset_calendar_feed, revoke_calendar_feed
 from .catalog import (
     acknowledge,
     acknowledgement_token,
@@ -59,6 +60,8 @@ __all__ = [
     "remove_post",
     "rename_thread",
     "reply",
+    "reset_calendar_feed",
+    "revoke_calendar_feed",
     "save_announcement",
     "save_content",
     "save_course",

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.models import Announcement, Course, Resource, Subscription
+from courses.models import Announcement, Assignment, Course, Lesson, Module, Resource, Subscription
 
 pytestmark = pytest.mark.django_db
 
@@ -63,11 +63,19 @@ def test_its_query_count_does_not_grow(client, carol, alice, django_assert_num_q
     Subscription.objects.bulk_create(Subscription(student=carol, course=c, last_viewed_at=long_ago) for c in courses)
     Resource.objects.bulk_create(Resource(course=c, title=f"R{i}", body="x") for c in courses for i in range(3))
     Announcement.objects.bulk_create(Announcement(course=c, title="A", body="x") for c in courses)
+    modules = Module.objects.bulk_create(Module(course=c, title="Week 1") for c in courses)
+    lessons = Lesson.objects.bulk_create(
+        Lesson(module=m, title="Essay", kind=Lesson.Kind.ASSIGNMENT, is_published=True) for m in modules
+    )
+    Assignment.objects.bulk_create(
+        Assignment(lesson=lesson, due_at=timezone.now() + timezone.timedelta(days=1)) for lesson in lessons
+    )
     client.force_login(carol)
     # session, user, subscriptions, new resources, new announcements, site announcements,
     # header (membership, cursor, capped unread count, newest id), my feed (membership shared with
     # the header, so only its events),
-    # my lesson progress in every course
-    with django_assert_num_queries(12):
+    # my lesson progress in every course, what is due (the Upcoming panel)
+    with django_assert_num_queries(13):
         response = client.get(DASHBOARD)
     assert sum(len(s.new_resources) for s in response.context["subscriptions"]) == 3 * size
+    assert response.text.count('class="due-item') == min(size, 8)
