@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import files
-from .views import catalog, discussions, learning
+from .views import catalog, discussions, learning, search
 
 app_name = "courses"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("courses/<str:code>/subscribe/", catalog.subscribe, name="subscribe"),
     path("courses/<str:code>/unsubscribe/", catalog.unsubscribe, name="unsubscribe"),
     path("courses/<str:code>/resources/<int:pk>/", catalog.resource, name="resource"),
+    path("courses/<str:code>/search/", search.course_search, name="course_search"),
     # Learning: members only (404 for everyone else).
     path("courses/<str:code>/learn/", learning.outline, name="outline"),
     path("courses/<str:code>/lessons/<int:pk>/", learning.lesson, name="lesson"),

@@ -33,8 +33,10 @@ from .learning import (
     student_progress,
     visible_lessons,
 )
+from .search import Hit, search_course_content, search_courses
 
 __all__ = [
+    "Hit",
     "Outline",
     "attempt_feedback",
     "catalog_courses",
@@ -58,6 +60,8 @@ __all__ = [
     "own_submission",
     "public_outline",
     "quiz_questions",
+    "search_course_content",
+    "search_courses",
     "site_announcements",
     "student_attempts",
     "student_progress",
