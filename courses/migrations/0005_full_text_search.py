@@ -16,12 +16,12 @@ from django.db import migrations
 
 FTS_TABLES = """
 CREATE VIRTUAL TABLE courses_course_fts USING fts5(
-    code, title, instructor, description, tokenize = 'porter unicode61 remove_diacritics 2'
+    code, title, instructor, description, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 
 CREATE VIRTUAL TABLE courses_content_fts USING fts5(
     title, body, course, kind UNINDEXED, obj_id UNINDEXED, thread_id UNINDEXED,
-    tokenize = 'porter unicode61 remove_diacritics 2'
+    tokenize = 'porter unicode61 remove_diacritics 2', prefix = '1 2 3'
 );
 """
 
