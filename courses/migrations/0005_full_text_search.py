@@ -5,9 +5,9 @@ bulk inserts, loaddata): `courses_course_fts` (rowid = the course's id: code, ti
 names, description) and `courses_content_fts` (lessons, resources, threads and posts; rowid = id * 4
 + kind, so a row is found by its rowid; `course` holds the token c<course id>).
 
-PostgreSQL: GIN expression indexes over the same weighted `SearchVector`s the selector queries
-with (built here from those expressions, so the planner matches them): courses, their
-instructors, lessons, resources, threads and posts. Nothing to keep in step.
+PostgreSQL: a weighted `search_document` tsvector column on courses, lessons, resources, threads
+and posts, kept in step by a BEFORE trigger, with a GIN index; the instructors' names a GIN
+expression index built from the selector's own `SearchVector` (so the planner matches it).
 
 Each half runs only on its own database; the other is a no-op.
 """
@@ -167,22 +167,61 @@ def sqlite_backwards(apps, schema_editor):
         schema_editor.execute(statement, params=None)
 
 
+# PostgreSQL: a plain tsvector column per table, set by a BEFORE trigger from the row's own
+# columns (not a generated column: those forbid later type changes of the columns they read), with
+# a GIN index. The instructor's names are a GIN expression index on the user table.
+POSTGRES_DOCUMENTS = {
+    "courses_course": (
+        "code, title, description",
+        "setweight(to_tsvector('english', coalesce(NEW.code, '') || ' ' || coalesce(NEW.title, '')), 'A')"
+        " || setweight(to_tsvector('english', coalesce(NEW.description, '')), 'C')",
+    ),
+    "courses_lesson": (
+        "title, body",
+        "setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')"
+        " || setweight(to_tsvector('english', coalesce(NEW.body, '')), 'B')",
+    ),
+    "courses_resource": (
+        "title, body",
+        "setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')"
+        " || setweight(to_tsvector('english', coalesce(NEW.body, '')), 'B')",
+    ),
+    "courses_thread": ("title", "setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A')"),
+    "courses_post": ("body", "setweight(to_tsvector('english', coalesce(NEW.body, '')), 'B')"),
+}
+
+
 def postgres_forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from courses.selectors.search import postgres_indexes
+    from courses.selectors.search import postgres_name_index
 
-    for model_name, index in postgres_indexes():
-        schema_editor.add_index(apps.get_model(*model_name.split(".")), index)
+    for table, (columns, document) in POSTGRES_DOCUMENTS.items():
+        schema_editor.execute(f"ALTER TABLE {table} ADD COLUMN search_document tsvector")
+        schema_editor.execute(
+            f"CREATE FUNCTION {table}_search_document() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN NEW.search_document := {document}; RETURN NEW; END $$"
+        )
+        schema_editor.execute(
+            f"CREATE TRIGGER {table}_search_document BEFORE INSERT OR UPDATE OF {columns} ON {table}"
+            f" FOR EACH ROW EXECUTE FUNCTION {table}_search_document()"
+        )
+        first = columns.split(",")[0]
+        schema_editor.execute(f"UPDATE {table} SET {first} = {first}")  # the rows that exist already
+        schema_editor.execute(f"CREATE INDEX {table}_search ON {table} USING gin (search_document)")
+    schema_editor.add_index(apps.get_model("accounts", "User"), postgres_name_index())
 
 
 def postgres_backwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from courses.selectors.search import postgres_indexes
+    from courses.selectors.search import postgres_name_index
 
-    for model_name, index in postgres_indexes():
-        schema_editor.remove_index(apps.get_model(*model_name.split(".")), index)
+    schema_editor.remove_index(apps.get_model("accounts", "User"), postgres_name_index())
+    for table in POSTGRES_DOCUMENTS:
+        schema_editor.execute(f"DROP TRIGGER {table}_search_document ON {table}")
+        schema_editor.execute(f"DROP FUNCTION {table}_search_document()")
+        schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN search_document")
 
 
 class Migration(migrations.Migration):

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.db import connection
 from django.db.models import BigIntegerField, CharField, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.html import escape
@@ -41,13 +42,7 @@ def words(query: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(query)][:MAX_WORDS]
 
 
-# --- the weighted vectors (PostgreSQL); migration 0005 indexes exactly these -------------------
-
-
-def _course_vector():
-    return SearchVector("code", "title", weight="A", config=CONFIG) + SearchVector(
-        "description", weight="C", config=CONFIG
-    )
+# --- PostgreSQL: the weighted documents of migration 0005 -------------------------------------
 
 
 def _person_vector(prefix: str = ""):
@@ -55,36 +50,24 @@ def _person_vector(prefix: str = ""):
     return SearchVector(*names, weight="B", config=CONFIG)
 
 
-def _item_vector(title: str | None, body: str | None):
-    parts = []
-    if title:
-        parts.append(SearchVector(title, weight="A", config=CONFIG))
-    if body:
-        parts.append(SearchVector(body, weight="B", config=CONFIG))
-    vector = parts[0]
-    for part in parts[1:]:
-        vector = vector + part
-    return vector
+def postgres_name_index() -> GinIndex:
+    """The index of migration 0005 on users' names, built from the vector the query uses."""
+    return GinIndex(_person_vector(), name="user_name_search")
+
+
+def _document(table: str) -> RawSQL:
+    """The row's `search_document` column (a trigger keeps it; Django's models do not know it).
+    Used in the outer query of each table, so the table's own name qualifies it."""
+    return RawSQL(f'"{table}"."search_document"', [], output_field=SearchVectorField())  # noqa: S611 (our table names)
 
 
 _ITEMS = {
-    # kind: (model, title field, text field)
-    "lesson": (Lesson, "title", "body"),
-    "resource": (Resource, "title", "body"),
-    "thread": (Thread, "title", None),
-    "post": (Post, None, "body"),
+    # kind: (model, the snippet's field, the title's field)
+    "lesson": (Lesson, "body", "title"),
+    "resource": (Resource, "body", "title"),
+    "thread": (Thread, "title", "title"),
+    "post": (Post, "body", "thread__title"),
 }
-
-
-def postgres_indexes() -> list[tuple[str, GinIndex]]:
-    """The GIN indexes of migration 0005, built from the vectors the queries use."""
-    indexes = [
-        ("courses.Course", GinIndex(_course_vector(), name="course_search")),
-        (get_user_model()._meta.label, GinIndex(_person_vector(), name="user_name_search")),
-    ]
-    for kind, (model, title, body) in _ITEMS.items():
-        indexes.append((model._meta.label, GinIndex(_item_vector(title, body), name=f"{kind}_search")))
-    return indexes
 
 
 def _ts_query(terms: list[str]) -> SearchQuery:
@@ -108,12 +91,12 @@ def search_courses(courses: QuerySet[Course], query: str) -> QuerySet[Course]:
         return courses.none()
     if connection.vendor == "postgresql":
         ts_query = _ts_query(terms)
-        # Two subqueries, each answered from its GIN index; the rank only for the rows found.
-        matching = Course.objects.annotate(document=_course_vector()).filter(document=ts_query).values("pk")
         names = get_user_model().objects.annotate(names=_person_vector()).filter(names=ts_query).values("pk")
+        document = _document(Course._meta.db_table)
         return (
-            courses.filter(Q(pk__in=matching) | Q(instructor__in=names))
-            .annotate(search_rank=SearchRank(_course_vector() + _person_vector("instructor__"), ts_query))
+            courses.alias(search_document=document)
+            .filter(Q(search_document=ts_query) | Q(instructor__in=names))
+            .annotate(search_rank=SearchRank(document, ts_query) + SearchRank(_person_vector("instructor__"), ts_query))
             .order_by("-search_rank", "code")
         )
     # A join with the FTS5 table, driven by its MATCH (a correlated bm25 per course would run the
@@ -220,17 +203,16 @@ def _content_rows_postgres(user, course: Course, terms: list[str], limit: int) -
     }
     parts = []
     for kind, queryset in sources.items():
-        _, title, body = _ITEMS[kind]
-        vector = _item_vector(title, body)
-        text = body or title
+        model, text, title = _ITEMS[kind]
+        document = _document(model._meta.db_table)
         parts.append(
-            queryset.annotate(document=vector)
-            .filter(document=ts_query)
+            queryset.alias(search_document=document)
+            .filter(search_document=ts_query)
             .annotate(
                 hit_kind=Value(kind, output_field=CharField()),
                 hit_id=F("pk"),
                 hit_thread=F("thread_id") if kind == "post" else Cast(Value(None), BigIntegerField()),
-                hit_title=F("thread__title") if kind == "post" else F(title),
+                hit_title=F(title),
                 hit_snippet=SearchHeadline(
                     text,
                     ts_query,
@@ -242,7 +224,7 @@ def _content_rows_postgres(user, course: Course, terms: list[str], limit: int) -
                     max_fragments=2,
                     fragment_delimiter=" … ",
                 ),
-                search_rank=SearchRank(vector, ts_query),
+                search_rank=SearchRank(document, ts_query),
             )
             .order_by()
             .values_list("hit_kind", "hit_id", "hit_thread", "hit_title", "hit_snippet", "search_rank")
