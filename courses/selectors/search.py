@@ -1,8 +1,10 @@
 """Full-text search: the catalog's courses and one course's lessons, resources and discussions.
 
 The one place that knows the database: SQLite answers from FTS5 tables kept in step by triggers
-(migration 0005), ranked with bm25; PostgreSQL from weighted `SearchVector`s over GIN expression
-indexes, ranked with `SearchRank` (ts_rank). Callers never branch on the vendor.
+(migration 0005), ranked with bm25, snippets by snippet(); PostgreSQL from a weighted, GIN-indexed
+`search_document` tsvector column that triggers keep (migration 0005) and a GIN expression index on
+users' names, ranked with `SearchRank` (ts_rank), snippets by `SearchHeadline` (ts_headline).
+Callers never branch on the vendor.
 
 What a user types is never SQL, nor FTS syntax: it is cut into words (letters and digits only, so
 `"`, `*`, `AND`, `-`, `NEAR(` are plain words or nothing), each word is quoted, all must match,
