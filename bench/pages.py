@@ -83,6 +83,10 @@ def measure_pages(requests: int) -> list[dict]:
         "iCalendar feed": f"/calendar/{feed.token}.ics",
         "notifications": "/notifications/",
         "API course list": "/api/v1/courses",
+        # Full-text search at its widest: a description word of every generated course, and a word of
+        # every generated resource of the course (ranked, snippets for every match).
+        "catalog search": "/courses/?q=benchmark",
+        "course search": f"/courses/{course.code}/search/?q=reading",
     }
     rows = []
     for name, url in pages.items():

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import files
-from .views import calendar, catalog, discussions, learning
+from .views import calendar, catalog, discussions, learning, search
 
 app_name = "courses"
 
@@ -23,6 +23,7 @@ urlpatterns = [
         "courses/<str:code>/announcements/<int:pk>/acknowledge/", catalog.acknowledge, name="acknowledge_announcement"
     ),
     path("acknowledge/<str:token>/", catalog.acknowledge_by_link, name="acknowledge_by_link"),
+    path("courses/<str:code>/search/", search.course_search, name="course_search"),
     # Learning: members only (404 for everyone else).
     path("courses/<str:code>/learn/", learning.outline, name="outline"),
     path("courses/<str:code>/lessons/<int:pk>/", learning.lesson, name="lesson"),

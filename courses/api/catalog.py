@@ -135,7 +135,12 @@ class CourseListView(generics.ListAPIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("search", str, description="Text in the code or title."),
+            OpenApiParameter(
+                "search",
+                str,
+                description="Words in the code, title, description or instructor's name (full-text, every word,"
+                " the last one as a prefix); results best first.",
+            ),
             OpenApiParameter("instructor", str, description="The instructor's username."),
             OpenApiParameter("subscribed", bool, description="Only courses you are subscribed to (log-in needed)."),
         ]

@@ -36,9 +36,11 @@ from .learning import (
     student_progress,
     visible_lessons,
 )
+from .search import Hit, search_course_content, search_courses
 
 __all__ = [
     "DueItem",
+    "Hit",
     "Outline",
     "acknowledged_ids",
     "acknowledgement_expected",
@@ -65,6 +67,8 @@ __all__ = [
     "own_submission",
     "public_outline",
     "quiz_questions",
+    "search_course_content",
+    "search_courses",
     "site_announcements",
     "student_attempts",
     "student_progress",

@@ -1,7 +1,7 @@
 """Reads of the catalog: courses, resources, announcements, subscriptions, the dashboard. Who may see
 what comes from courses/permissions.py; these add the queries and the 404s."""
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -14,12 +14,13 @@ from ..models import (
     Subscription,
 )
 from ..permissions import is_member, member_courses, visible_courses
+from .search import search_courses
 
 
 def catalog_courses(user, query: str = "") -> QuerySet[Course]:
+    """The courses this user may see, in code order; with a query, those matching it in their code,
+    title, description or instructor's name, best first (selectors/search.py)."""
     courses = visible_courses(user).select_related("instructor")
-    if query:
-        courses = courses.filter(Q(code__icontains=query) | Q(title__icontains=query))
     # A correlated count, computed for the page's rows only; a GROUP BY would count the
     # subscriptions of every course before paginating (measured in docs/performance.md).
     subscribers = (
@@ -29,7 +30,8 @@ def catalog_courses(user, query: str = "") -> QuerySet[Course]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return courses.annotate(subscriber_count=Coalesce(Subquery(subscribers), 0)).order_by("code")
+    courses = courses.annotate(subscriber_count=Coalesce(Subquery(subscribers), 0)).order_by("code")
+    return search_courses(courses, query) if query else courses
 
 
 def get_course_for_user(user, code: str) -> Course:
