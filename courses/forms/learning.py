@@ -4,11 +4,11 @@ and asks the publishing rule (services/publishing.py) about what it is about to 
 instructor reads why a lesson cannot be published on the form, before anything is saved."""
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from ..markup import MARKDOWN_HELP
 from ..models import Lesson, Question
+from ..models.catalog import upload_help
 from ..models.learning import VIDEO_EXTENSIONS
 from ..services import publishing
 
@@ -89,10 +89,6 @@ class SubmissionForm(forms.Form):
 
 
 POSITION_HELP = "Empty: after the last one."
-
-
-def upload_help(what: str = "") -> str:
-    return f"{what} At most {settings.MAX_UPLOAD_MB} MB.".strip()
 
 
 class LessonAdminForm(forms.ModelForm):
