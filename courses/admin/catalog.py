@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from .. import services
+from ..forms.learning import label_file_input
 from ..models import Announcement, Course, Resource, Subscription
 from ..models.catalog import upload_help
 from ..permissions import is_site_admin
@@ -24,6 +25,7 @@ class ResourceForms:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "file":
             field.help_text = upload_help(f"{RESOURCE_RULE} Any type; students download it.")
+            label_file_input(field)
         return field
 
 
@@ -42,6 +44,7 @@ class SubscriberInline(OwnCourseInline, admin.TabularInline):
 
     model = Subscription
     verbose_name_plural = "subscribers"
+    template = "admin/courses/tabular_rows.html"
     fields = ["student_name", "subscribed_at", "last_viewed_at"]
     readonly_fields = fields
     can_delete = False

@@ -14,7 +14,15 @@ from django.utils.html import format_html
 from lms_site.admin_access import ReadOnly
 
 from .. import services
-from ..forms.learning import POSITION_HELP, LessonAdminForm, ModuleLessonForm, QuestionForm, QuestionFormSet
+from ..forms.learning import (
+    POSITION_HELP,
+    LabelledList,
+    LabelledRows,
+    LessonAdminForm,
+    ModuleLessonForm,
+    QuestionForm,
+    QuestionFormSet,
+)
 from ..gradebook import gradebook_filename, write_gradebook_csv
 from ..models import (
     Answer,
@@ -39,6 +47,10 @@ class ContentAdmin(InstructorScopedAdmin):
     def remove(self, request, obj) -> None:
         services.delete_content(obj=obj, by=request.user)
 
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault("formset", LabelledList)  # the list's editable columns, labelled
+        return super().get_changelist_formset(request, **kwargs)
+
     def delete_model(self, request, obj):
         self.remove(request, obj)
 
@@ -62,6 +74,8 @@ class LessonInline(OwnCourseInline, admin.TabularInline):
 
     model = Lesson
     form = ModuleLessonForm
+    formset = LabelledRows
+    template = "admin/courses/tabular_rows.html"
     fields = ["position", "title", "kind", "is_published", "release_at"]
     show_change_link = True
 

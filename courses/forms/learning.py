@@ -5,6 +5,7 @@ instructor reads why a lesson cannot be published on the form, before anything i
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 
 from ..markup import MARKDOWN_HELP
 from ..models import Lesson, Question
@@ -91,6 +92,12 @@ class SubmissionForm(forms.Form):
 POSITION_HELP = "Empty: after the last one."
 
 
+def label_file_input(field: forms.Field) -> None:
+    """Django's file input sits in a fieldset whose legend names it, which a screen reader does not
+    read as the input's label: name the input itself."""
+    field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+
 class LessonAdminForm(forms.ModelForm):
     """A lesson in the admin, on its page, in its module's rows or in the list: publishing it is
     refused on the form, naming what is missing (the "Published" box carries the reasons)."""
@@ -128,12 +135,33 @@ class LessonAdminForm(forms.ModelForm):
         for name, help_text in helps.items():
             if name in self.fields:
                 self.fields[name].help_text = help_text
+        for name in ("video", "file"):
+            if name in self.fields:
+                label_file_input(self.fields[name])
 
     def _post_clean(self):
         super()._post_clean()  # the instance now holds what is about to be saved
         if self.instance.is_published and "is_published" in self.fields and not self.errors:
             for problem in publishing.publish_problems(self.instance):
                 self.add_error("is_published", f"{problem} {self.publish_hint}".strip())
+
+
+class LabelsItsFields:
+    """Rows of a table (a tabular inline, a list's editable columns) whose fields have no <label>:
+    each is named by its column, so a screen reader says what it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            field.widget.attrs.setdefault("aria-label", "Delete" if name == "DELETE" else capfirst(field.label))
+
+
+class LabelledRows(LabelsItsFields, forms.BaseInlineFormSet):
+    pass
+
+
+class LabelledList(LabelsItsFields, forms.BaseModelFormSet):
+    pass
 
 
 class ModuleLessonForm(LessonAdminForm):
