@@ -140,11 +140,13 @@ CONTENT_FIELDS = {
 
 
 def kind_asked(request, obj) -> str:
-    """The lesson's kind: saved, or, for a new lesson, the one chosen (`?kind=`, or the posted form)."""
-    if obj is not None:
-        return obj.kind
-    asked = request.POST.get("kind") or request.GET.get("kind")
-    return asked if asked in Lesson.Kind.values else Lesson.Kind.TEXT
+    """The kind whose fields the lesson's form shows: the one just posted (a changed kind comes back
+    with its own fields if the save is refused), else the saved one, else the one asked for a new
+    lesson (`?kind=`), else text."""
+    for asked in (request.POST.get("kind"), obj.kind if obj is not None else None, request.GET.get("kind")):
+        if asked in Lesson.Kind.values:
+            return asked
+    return Lesson.Kind.TEXT
 
 
 @admin.register(Lesson)

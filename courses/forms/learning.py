@@ -92,20 +92,29 @@ class SubmissionForm(forms.Form):
 POSITION_HELP = "Empty: after the last one."
 
 
+class PlacedLast(forms.ModelForm):
+    """A new row's position starts empty (not the model's 0): saved, it goes after the last one."""
+
+    position = forms.IntegerField(required=False, min_value=0, help_text=POSITION_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "position" not in (kwargs.get("initial") or {}):
+            self.initial["position"] = None
+
+
 def label_file_input(field: forms.Field) -> None:
     """Django's file input sits in a fieldset whose legend names it, which a screen reader does not
     read as the input's label: name the input itself."""
     field.widget.attrs.setdefault("aria-label", capfirst(field.label))
 
 
-class LessonAdminForm(forms.ModelForm):
+class LessonAdminForm(PlacedLast):
     """A lesson in the admin, on its page, in its module's rows or in the list: publishing it is
     refused on the form, naming what is missing (the "Published" box carries the reasons)."""
 
     #: Said after the reasons, where the form cannot show the missing fields (the module's rows).
     publish_hint = ""
-
-    position = forms.IntegerField(required=False, min_value=0, help_text=POSITION_HELP)
 
     class Meta:
         model = Lesson
@@ -171,11 +180,10 @@ class ModuleLessonForm(LessonAdminForm):
 TRUE_OR_FALSE = [("True", "True"), ("False", "False")]
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(PlacedLast):
     """A question with its choices in one form, so the choices sit under their question on the
     quiz's page and are saved with it (services.save_question)."""
 
-    position = forms.IntegerField(required=False, min_value=0, help_text=POSITION_HELP)
     is_true = forms.NullBooleanField(
         label="The statement is", required=False, widget=forms.RadioSelect(choices=TRUE_OR_FALSE)
     )

@@ -52,6 +52,21 @@ def test_a_quiz_lessons_page_has_no_video_or_file_fields(client, alice, cs101):
     assert "Introduction" in response.text
 
 
+def test_a_lesson_changed_to_video_and_refused_comes_back_with_the_video_fields(client, alice, cs101):
+    lesson = w.lesson(w.module(cs101), "Talk")
+    client.force_login(alice)
+    data = {"module": lesson.module_id, "title": "Talk", "kind": "video", "position": 0, "body": lesson.body}
+    response = client.post(reverse("admin:courses_lesson_change", args=[lesson.pk]), data | {"is_published": "on"})
+    assert response.status_code == 200
+    assert {"video", "embed_url"} <= field_names(response)
+    assert "A published video lesson needs its video." in response.text
+    link = {"embed_url": "https://youtu.be/dQw4w9WgXcQ", "is_published": "on"}
+    response = client.post(reverse("admin:courses_lesson_change", args=[lesson.pk]), data | link)
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert (lesson.kind, lesson.is_published, lesson.body) == ("video", True, "# Talk\n\nSome *text*.")
+
+
 def test_a_video_lesson_states_the_upload_rules_before_any_error(client, alice, cs101, settings):
     settings.MAX_UPLOAD_MB = 25
     lesson = w.lesson(w.module(cs101), "Clip", kind="video", embed_url="https://youtu.be/dQw4w9WgXcQ")
@@ -108,3 +123,15 @@ def test_the_questions_are_not_a_separate_list_in_the_admins_index(client, alice
     page = client.get(reverse("admin:index")).text
     assert reverse("admin:courses_question_changelist") not in page
     assert reverse("admin:courses_quiz_changelist") in page
+
+
+def test_new_rows_start_without_a_position_so_they_go_last(client, alice, cs101):
+    week = w.module(cs101)
+    quiz = w.quiz_lesson(week)
+    client.force_login(alice)
+    add = client.get(reverse("admin:courses_lesson_add") + "?kind=text")
+    assert add.context["adminform"].form["position"].value() is None
+    module_page = client.get(reverse("admin:courses_module_change", args=[week.pk])).text
+    assert 'name="lessons-__prefix__-position" min="0"' in module_page  # no value="0"
+    quiz_page = client.get(reverse("admin:courses_quiz_change", args=[quiz.pk])).text
+    assert 'name="questions-__prefix__-position" min="0"' in quiz_page
