@@ -1,7 +1,8 @@
 """What students cannot use is never published (courses/services/publishing.py): each rule through
 the service and through every door of the admin that can publish (the lesson's page, the module's
 lesson rows, the lesson list, the quiz's questions, a question's own page), and a student never
-sees the unusable lesson. Drafts may be incomplete. (The REST API has no write path for content.)"""
+sees the unusable lesson, on the site or through the API. Drafts may be incomplete. (The REST API
+has no write path for content: it reads what these doors let through.)"""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.urls import reverse
 from courses import services
 from courses.models import Assignment, Choice, Lesson, Question, Quiz
 from lms_site.testing import content as w
+from lms_site.testing.api import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -440,3 +442,5 @@ def test_a_student_never_sees_an_unusable_quiz_or_assignment(client, alice, caro
     for lesson in (quiz.lesson, essay):
         assert client.get(reverse("courses:lesson", args=["CS101", lesson.pk])).status_code == 404
     assert "Draft" not in client.get(reverse("courses:outline", args=["CS101"])).text
+    listed = client_for(carol).get("/api/v1/courses/CS101/lessons").json()
+    assert not {item["title"] for item in listed} & {quiz.lesson.title, essay.title}
