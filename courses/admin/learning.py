@@ -299,6 +299,10 @@ class QuestionAdmin(ContentAdmin):
     def has_module_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a question would take it from its quiz unchecked: it stays in the quiz it was made in.
+        return ["quiz"] if obj is not None else []
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "quiz":
             quizzes = Quiz.objects.select_related("lesson")
