@@ -1,7 +1,8 @@
 """What students cannot use is never published: the one rule for every door that can publish a
-lesson or change a published one (the admin's lesson page, the module's lesson rows, the quiz's
-questions, the course workspace, the API, commands and the shell, all through `save_content`,
-`save_question` and `delete_content` in services/learning.py).
+lesson or change a published one (the admin's lesson page, the module's lesson rows, the lesson
+list, the quiz's questions, the course workspace, commands and the shell, all through
+`save_content`, `save_question` and `delete_content` in services/learning.py; the REST API writes
+no content).
 
 Drafts may be incomplete. A published lesson must be usable:
 - a text lesson has its text, a video lesson a video (file or link), a file lesson its file;
