@@ -444,3 +444,16 @@ def test_a_student_never_sees_an_unusable_quiz_or_assignment(client, alice, caro
     assert "Draft" not in client.get(reverse("courses:outline", args=["CS101"])).text
     listed = client_for(carol).get("/api/v1/courses/CS101/lessons").json()
     assert not {item["title"] for item in listed} & {quiz.lesson.title, essay.title}
+
+
+def test_deleting_every_question_of_a_published_quiz_from_the_list_keeps_the_last(client, alice, cs101):
+    quiz = w.quiz_lesson(w.module(cs101))
+    first, second = w.single(quiz), w.true_false(quiz)
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:courses_question_changelist"),
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk], "post": "yes"},
+        follow=True,
+    )
+    assert quiz.questions.count() == 1
+    assert "was kept: A published quiz needs at least one question." in response.text
