@@ -61,9 +61,9 @@ INSTRUCTOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "answer": ("view",),
     "submission": ("view", "change"),
     "gradebook": ("view",),
-    # Moderating the course's discussions.
+    # Moderating the course's discussions. Deleting a thread deletes its posts, so both.
     "thread": ("view", "change", "delete"),
-    "post": ("view", "change"),
+    "post": ("view", "change", "delete"),
 }
 INSTRUCTOR_APP_LABEL = "courses"
 

@@ -2,12 +2,34 @@ from django.contrib import admin, messages
 from django.db.models import Count
 
 from .. import selectors, services
+from ..forms.learning import label_file_input
 from ..models import Announcement, Course, Resource, Subscription
+from ..models.catalog import upload_help
 from ..permissions import is_site_admin
 from .scoping import InstructorScopedAdmin, OwnCourseInline
 
+CODE_HELP = (
+    "Letters, digits, '-' and '_', at most 20 (for example CS101). It names the course's address and "
+    "cannot be changed once the course is created."
+)
 
-class ResourceInline(OwnCourseInline, admin.StackedInline):
+
+#: Said on every resource form, before the error would say it.
+RESOURCE_RULE = "Give exactly one of: a file, a link or a text."
+
+
+class ResourceForms:
+    """A resource's upload states its size limit; its text field is Markdown."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "file":
+            field.help_text = upload_help(f"{RESOURCE_RULE} Any type; students download it.")
+            label_file_input(field)
+        return field
+
+
+class ResourceInline(ResourceForms, OwnCourseInline, admin.StackedInline):
     model = Resource
     fields = ["title", "file", "url", "body"]
 
@@ -22,6 +44,7 @@ class SubscriberInline(OwnCourseInline, admin.TabularInline):
 
     model = Subscription
     verbose_name_plural = "subscribers"
+    template = "admin/courses/tabular_rows.html"
     fields = ["student_name", "subscribed_at", "last_viewed_at"]
     readonly_fields = fields
     can_delete = False
@@ -54,6 +77,12 @@ class CourseAdmin(InstructorScopedAdmin):
     @admin.display(description="subscribers", ordering="subscriber_total")
     def subscriber_count(self, obj):
         return obj.subscriber_total
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "code":
+            field.help_text = CODE_HELP
+        return field
 
     def get_fields(self, request, obj=None):
         fields = ["code", "title", "description", "is_published"]
@@ -89,7 +118,7 @@ class CourseAdmin(InstructorScopedAdmin):
 
 
 @admin.register(Resource)
-class ResourceAdmin(InstructorScopedAdmin):
+class ResourceAdmin(ResourceForms, InstructorScopedAdmin):
     list_display = ["title", "course", "kind", "created_at"]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "course__code"]
@@ -126,9 +155,13 @@ class AnnouncementAdmin(InstructorScopedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if not is_site_admin(request.user):
+        course = form.base_fields["course"]
+        if is_site_admin(request.user):
+            course.help_text = "The course whose members are told. Empty: a site-wide announcement, to everyone."
+        else:
             # Only site admins post site-wide announcements.
-            form.base_fields["course"].required = True
+            course.required = True
+            course.help_text = "The course whose members are told: one of yours."
         return form
 
     def write(self, request, obj) -> None:

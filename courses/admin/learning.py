@@ -3,23 +3,31 @@ attempts, assignment submissions and gradebooks. Every admin is InstructorScoped
 sees and changes only rows of their own courses."""
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from lms_site.admin_access import ReadOnly
 
 from .. import services
+from ..forms.learning import (
+    POSITION_HELP,
+    LabelledList,
+    LabelledRows,
+    LessonAdminForm,
+    ModuleLessonForm,
+    QuestionForm,
+    QuestionFormSet,
+)
 from ..gradebook import gradebook_filename, write_gradebook_csv
 from ..models import (
     Answer,
     Assignment,
     Attempt,
-    Choice,
     Gradebook,
     Lesson,
     Module,
@@ -31,16 +39,49 @@ from ..permissions import is_site_admin
 from .scoping import InstructorScopedAdmin, OwnCourseInline
 
 
+class ContentAdmin(InstructorScopedAdmin):
+    """Course content: saves through services.save_content (InstructorScopedAdmin.write) and
+    deletes through services.delete_content, whose refusal (what a published lesson needs) comes
+    back as a message on the page instead of an error page."""
+
+    def remove(self, request, obj) -> None:
+        services.delete_content(obj=obj, by=request.user)
+
+    def get_changelist_formset(self, request, **kwargs):
+        kwargs.setdefault("formset", LabelledList)  # the list's editable columns, labelled
+        return super().get_changelist_formset(request, **kwargs)
+
+    def delete_model(self, request, obj):
+        self.remove(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            try:
+                self.remove(request, obj)
+            except ValidationError as error:
+                self.message_user(request, f"“{obj}” was kept: {' '.join(error.messages)}", messages.ERROR)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(reverse(f"admin:courses_{self.opts.model_name}_change", args=[object_id]))
+
+
 class LessonInline(OwnCourseInline, admin.TabularInline):
     """Quick authoring in a module: titles, kinds and order; the content on the lesson's page."""
 
     model = Lesson
+    form = ModuleLessonForm
+    formset = LabelledRows
+    template = "admin/courses/tabular_rows.html"
     fields = ["position", "title", "kind", "is_published", "release_at"]
     show_change_link = True
 
 
 @admin.register(Module)
-class ModuleAdmin(InstructorScopedAdmin):
+class ModuleAdmin(ContentAdmin):
     list_display = ["title", "course", "position", "lesson_count"]
     list_editable = ["position"]
     list_filter = [("course", admin.RelatedOnlyFieldListFilter)]
@@ -51,6 +92,12 @@ class ModuleAdmin(InstructorScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(lesson_total=Count("lessons"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position":
+            field.required, field.help_text = False, f"Modules are shown in this order. {POSITION_HELP}"
+        return field
 
     @admin.display(description="lessons", ordering="lesson_total")
     def lesson_count(self, obj):
@@ -82,20 +129,64 @@ class AssignmentInline(admin.StackedInline):
     extra = 0
 
 
+#: What each kind of lesson shows besides its title and publishing: its content.
+CONTENT_FIELDS = {
+    Lesson.Kind.TEXT: ("Text", ["body"]),
+    Lesson.Kind.VIDEO: ("Video", ["video", "embed_url", "body"]),
+    Lesson.Kind.FILE: ("File", ["file", "body"]),
+    Lesson.Kind.QUIZ: ("Introduction", ["body"]),
+    Lesson.Kind.ASSIGNMENT: ("Instructions", ["body"]),
+}
+
+
+def kind_asked(request, obj) -> str:
+    """The kind whose fields the lesson's form shows: the one just posted (a changed kind comes back
+    with its own fields if the save is refused), else the saved one, else the one asked for a new
+    lesson (`?kind=`), else text."""
+    for asked in (request.POST.get("kind"), obj.kind if obj is not None else None, request.GET.get("kind")):
+        if asked in Lesson.Kind.values:
+            return asked
+    return Lesson.Kind.TEXT
+
+
 @admin.register(Lesson)
-class LessonAdmin(InstructorScopedAdmin):
+class LessonAdmin(ContentAdmin):
     instructor_lookup = "module__course__instructor"
-    list_display = ["title", "module", "kind", "position", "is_published", "release_at", "announced_at"]
+    form = LessonAdminForm
+    list_display = ["title", "module", "kind", "position", "is_published", "release_at"]
     list_editable = ["position", "is_published"]
     list_filter = ["kind", "is_published", ("module__course", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "module__title", "module__course__code"]
     list_select_related = ["module__course"]
     readonly_fields = ["preview_link", "announced_at"]
-    fieldsets = [
-        (None, {"fields": ["module", "title", "kind", "position", "preview_link"]}),
-        ("Content", {"fields": ["body", "video", "embed_url", "file"]}),
-        ("Publishing", {"fields": ["is_published", "release_at", "announced_at"]}),
-    ]
+
+    def get_fieldsets(self, request, obj=None):
+        """Only the fields of the lesson's kind. "Announced at" (when students were told) is for
+        site admins, read-only."""
+        kind = kind_asked(request, obj)
+        title, content = CONTENT_FIELDS[kind]
+        publishing = ["is_published", "release_at"] + (["announced_at"] if is_site_admin(request.user) else [])
+        return [
+            (None, {"fields": ["module", "title", "kind", "position", "preview_link"]}),
+            (title, {"fields": content}),
+            ("Publishing", {"fields": publishing}),
+        ]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial["kind"] = kind_asked(request, None)
+        return initial
+
+    def get_list_display(self, request):
+        return [*self.list_display, "announced_at"] if is_site_admin(request.user) else self.list_display
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", LessonAdminForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        kinds = [(label, f"{reverse('admin:courses_lesson_add')}?kind={value}") for value, label in Lesson.Kind.choices]
+        return super().changelist_view(request, {"lesson_kinds": kinds, **(extra_context or {})})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "module":
@@ -123,14 +214,19 @@ class LessonAdmin(InstructorScopedAdmin):
 
 
 class QuestionInline(admin.StackedInline):
+    """A quiz's questions with their choices under each, on the quiz's page."""
+
     model = Question
-    fields = ["position", "kind", "text", "points", "is_true", "accepted_answers", "explanation"]
+    form = QuestionForm
+    formset = QuestionFormSet
     extra = 0
-    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("choices")
 
 
 @admin.register(Quiz)
-class QuizAdmin(InstructorScopedAdmin):
+class QuizAdmin(ContentAdmin):
     instructor_lookup = "lesson__module__course__instructor"
     list_display = ["lesson", "course_code", "question_count", "max_attempts", "time_limit_minutes", "due_at"]
     list_select_related = ["lesson__module__course"]
@@ -138,6 +234,10 @@ class QuizAdmin(InstructorScopedAdmin):
     fields = ["lesson", "max_attempts", "time_limit_minutes", "due_at", "weight"]
     readonly_fields = ["lesson"]
     inlines = [QuestionInline]
+
+    class Media:
+        js = ["js/question_kinds.js"]
+        css = {"all": ["css/authoring.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_total=Count("questions"))
@@ -153,29 +253,55 @@ class QuizAdmin(InstructorScopedAdmin):
     def has_add_permission(self, request):
         return False  # a quiz is made by giving a lesson the kind "quiz"
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # a quiz goes with its lesson
 
-class ChoiceFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        self.instance.check_choices([bool(f.cleaned_data.get("is_correct")) for f in kept])
-
-
-class ChoiceInline(admin.TabularInline):
-    model = Choice
-    formset = ChoiceFormSet
-    fields = ["position", "text", "is_correct"]
-    extra = 0
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Question:
+            return super().save_formset(request, form, formset, change)
+        # Each question with its choices in one service call; removals last, so replacing the
+        # only question of a published quiz never leaves it with none. The lists are what the
+        # admin's history message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for question_form in formset.kept_forms():
+            if question_form.has_changed():
+                is_new = question_form.instance.pk is None
+                question, choices = question_form.save(commit=False), question_form.cleaned_data["choices"]
+                services.save_question(question=question, choices=choices, by=request.user)
+                if is_new:
+                    formset.new_objects.append(question)
+                else:
+                    formset.changed_objects.append((question, question_form.changed_data))
+        for question_form in formset.deleted_forms:
+            if question_form.instance.pk is not None:
+                self.remove(request, question_form.instance)
+                formset.deleted_objects.append(question_form.instance)
+        return None
 
 
 @admin.register(Question)
-class QuestionAdmin(InstructorScopedAdmin):
+class QuestionAdmin(ContentAdmin):
+    """One question on its own page (the quiz's page edits them all); not in the admin's index,
+    its breadcrumb leads back to its quiz."""
+
     instructor_lookup = "quiz__lesson__module__course__instructor"
-    fields = ["quiz", "position", "kind", "text", "points", "is_true", "accepted_answers", "explanation"]
+    form = QuestionForm
+    fields = ["quiz", *QuestionForm.Meta.fields]
     list_display = ["__str__", "quiz", "kind", "points", "position"]
     list_select_related = ["quiz__lesson"]
     list_filter = ["kind", ("quiz__lesson__module__course", admin.RelatedOnlyFieldListFilter)]
-    inlines = [ChoiceInline]
+    change_form_template = "admin/courses/question/change_form.html"
+
+    class Media:
+        js = ["js/question_kinds.js"]
+        css = {"all": ["css/authoring.css"]}
+
+    def has_module_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a question would take it from its quiz unchecked: it stays in the quiz it was made in.
+        return ["quiz"] if obj is not None else []
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "quiz":
@@ -184,6 +310,18 @@ class QuestionAdmin(InstructorScopedAdmin):
                 quizzes = quizzes.filter(lesson__module__course__instructor=request.user)
             kwargs["queryset"] = quizzes
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        services.save_question(question=obj, choices=form.cleaned_data["choices"], by=request.user)
+
+    def _back_to_quiz(self, obj):
+        return redirect(reverse("admin:courses_quiz_change", args=[obj.quiz_id]))
+
+    def response_post_save_add(self, request, obj):
+        return self._back_to_quiz(obj)
+
+    def response_post_save_change(self, request, obj):
+        return self._back_to_quiz(obj)
 
 
 class AnswerInline(admin.TabularInline):

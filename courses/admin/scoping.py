@@ -46,13 +46,17 @@ class InstructorScopedAdmin(admin.ModelAdmin):
         for instance in formset.save(commit=False):
             self.write(request, instance)
         for deleted in formset.deleted_objects:
-            deleted.delete()
+            self.remove(request, deleted)
         formset.save_m2m()
 
     def write(self, request, obj) -> None:
         """Save a row of this admin or of one of its inlines through its service. Course content
         (modules, lessons, quizzes, questions, choices, assignments) by default."""
         services.save_content(obj=obj, by=request.user)
+
+    def remove(self, request, obj) -> None:
+        """Delete a row of this admin's inlines (course content overrides it with its service)."""
+        obj.delete()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course" and not is_site_admin(request.user):

@@ -1,8 +1,17 @@
-"""Forms of the learning pages: taking a quiz, submitting an assignment."""
+"""Forms of the learning pages (taking a quiz, submitting an assignment) and of authoring in the
+admin (a lesson, a question with its choices): each authoring form shows the rules in its help texts
+and asks the publishing rule (services/publishing.py) about what it is about to save, so an
+instructor reads why a lesson cannot be published on the form, before anything is saved."""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 
 from ..markup import MARKDOWN_HELP
+from ..models import Lesson, Question
+from ..models.catalog import upload_help
+from ..models.learning import VIDEO_EXTENSIONS
+from ..services import publishing
 
 
 class QuizForm(forms.Form):
@@ -78,3 +87,175 @@ class SubmissionForm(forms.Form):
             del self.fields["text"]
         if not assignment.accepts_file:
             del self.fields["file"]
+
+
+POSITION_HELP = "Empty: after the last one."
+
+
+class PlacedLast(forms.ModelForm):
+    """A new row's position starts empty (not the model's 0): saved, it goes after the last one."""
+
+    position = forms.IntegerField(required=False, min_value=0, help_text=POSITION_HELP)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "position" not in (kwargs.get("initial") or {}):
+            self.initial["position"] = None
+
+
+def label_file_input(field: forms.Field) -> None:
+    """Django's file input sits in a fieldset whose legend names it, which a screen reader does not
+    read as the input's label: name the input itself."""
+    field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+
+class LessonAdminForm(PlacedLast):
+    """A lesson in the admin, on its page, in its module's rows or in the list: publishing it is
+    refused on the form, naming what is missing (the "Published" box carries the reasons)."""
+
+    #: Said after the reasons, where the form cannot show the missing fields (the module's rows).
+    publish_hint = ""
+
+    class Meta:
+        model = Lesson
+        fields = [
+            "module",
+            "title",
+            "kind",
+            "position",
+            "body",
+            "video",
+            "embed_url",
+            "file",
+            "is_published",
+            "release_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        helps = {
+            "video": upload_help(f"A video file: {', '.join(VIDEO_EXTENSIONS)}."),
+            "file": upload_help("Students download it; any type."),
+            "kind": "What the lesson is: its page shows the fields of its kind.",
+            "is_published": "Students see a published lesson from its release time. A draft may be incomplete; "
+            "a published lesson must be usable (a text lesson its text, a video lesson its video, a quiz its "
+            "questions, each answerable).",
+        }
+        for name, help_text in helps.items():
+            if name in self.fields:
+                self.fields[name].help_text = help_text
+        for name in ("video", "file"):
+            if name in self.fields:
+                label_file_input(self.fields[name])
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds what is about to be saved
+        if self.instance.is_published and "is_published" in self.fields and not self.errors:
+            for problem in publishing.publish_problems(self.instance):
+                self.add_error("is_published", f"{problem} {self.publish_hint}".strip())
+
+
+class LabelsItsFields:
+    """Rows of a table (a tabular inline, a list's editable columns) whose fields have no <label>:
+    each is named by its column, so a screen reader says what it is."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name, field in form.fields.items():
+            field.widget.attrs.setdefault("aria-label", "Delete" if name == "DELETE" else capfirst(field.label))
+
+
+class LabelledRows(LabelsItsFields, forms.BaseInlineFormSet):
+    pass
+
+
+class LabelledList(LabelsItsFields, forms.BaseModelFormSet):
+    pass
+
+
+class ModuleLessonForm(LessonAdminForm):
+    publish_hint = "Save it as a draft, complete it on its own page, then publish it."
+
+
+TRUE_OR_FALSE = [("True", "True"), ("False", "False")]
+
+
+class QuestionForm(PlacedLast):
+    """A question with its choices in one form, so the choices sit under their question on the
+    quiz's page and are saved with it (services.save_question)."""
+
+    is_true = forms.NullBooleanField(
+        label="The statement is", required=False, widget=forms.RadioSelect(choices=TRUE_OR_FALSE)
+    )
+    choices = forms.CharField(
+        label="Choices",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One choice per line, in order; start each right answer with “* ” (exactly one for single "
+        "choice, one or more for multiple choice, at least two choices). Plain text, at most 500 characters.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["position", "kind", "text", "points", "is_true", "choices", "accepted_answers", "explanation"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+            "accepted_answers": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"is_true": "True-or-false questions: the right answer."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["choices"] = "\n".join(
+                ("* " if choice.is_correct else "") + choice.text for choice in self.instance.choices.all()
+            )
+        if "quiz" in self.fields:
+            self.fields["quiz"].help_text = "The quiz this question belongs to."
+
+    def clean_choices(self) -> list[tuple[str, bool]]:
+        """[(text, correct)] from the lines."""
+        parsed = []
+        for line in self.cleaned_data["choices"].splitlines():
+            line = line.strip()
+            correct = line.startswith("*")
+            text = line.lstrip("*").strip() if correct else line
+            if not text:
+                continue
+            if len(text) > 500:
+                raise ValidationError("A choice has at most 500 characters.")
+            parsed.append((text, correct))
+        return parsed
+
+    def _post_clean(self):
+        super()._post_clean()
+        question = self.instance
+        quiz = question.quiz if question.quiz_id else None
+        if quiz is None or self.errors or not quiz.lesson.is_published:
+            return  # a draft's question may be incomplete
+        correct = [right for _, right in self.cleaned_data.get("choices", [])]
+        for problem in publishing.question_problems(question, correct):
+            self.add_error("choices" if question.has_choices else None, f"{problem} The quiz is published.")
+
+
+class QuestionFormSet(forms.BaseInlineFormSet):
+    """A quiz's questions: a published quiz keeps at least one."""
+
+    def kept_forms(self) -> list[forms.Form]:
+        return [
+            form
+            for form in self.forms
+            if not (self.can_delete and self._should_delete_form(form))
+            and (form.instance.pk is not None or form.has_changed())
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.instance.lesson.is_published and not self.kept_forms():
+            raise ValidationError(
+                [
+                    *publishing.quiz_problems(self.instance, []),
+                    "Unpublish the lesson before removing its last question.",
+                ]
+            )

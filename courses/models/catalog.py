@@ -21,6 +21,12 @@ def validate_upload_size(file) -> None:
         raise ValidationError(f"The file is larger than {settings.MAX_UPLOAD_MB} MB.")
 
 
+def upload_help(what: str = "") -> str:
+    """A file field's help, said before validate_upload_size would say it (the limit is a setting,
+    so forms add it, not the model: no migration when it changes)."""
+    return f"{what} At most {settings.MAX_UPLOAD_MB} MB.".strip()
+
+
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ..markup import MARKDOWN_HELP
+from ..markup import MARKDOWN_HELP, markdown_to_text
 from .catalog import Course, validate_upload_size
 from .tracking import RemembersSavedValues
 
@@ -174,15 +174,8 @@ class Lesson(RemembersSavedValues):
             raise ValidationError({"embed_url": "Only YouTube and Vimeo links (https) can be embedded."})
         if self.video and self.embed_url:
             raise ValidationError("Give either a video file or a video link, not both.")
-        # Drafts may be incomplete (quick authoring in the module's list); what students see may not.
-        if self.is_published:
-            missing = {
-                self.Kind.TEXT: not self.body.strip() and "A published text lesson needs its text.",
-                self.Kind.VIDEO: not (self.video or self.embed_url) and "A published video lesson needs its video.",
-                self.Kind.FILE: not self.file and "A published file lesson needs its file.",
-            }.get(self.kind)
-            if missing:
-                raise ValidationError(missing)
+        # What a published lesson needs (its text, its video, its quiz's questions...) is the
+        # publishing rule, courses/services/publishing.py: drafts may be incomplete.
 
     def save(self, *args, **kwargs):
         # A lesson students can already see is announced with this save; one released later is
@@ -331,7 +324,8 @@ class Question(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        words = markdown_to_text(self.text)  # its text is Markdown: a title shows the words
+        return f"{words[:59]}…" if len(words) > 60 else words
 
     @property
     def has_choices(self) -> bool:
@@ -473,6 +467,11 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return self.lesson.title
+
+    def clean(self):
+        # Even a draft: an assignment that takes nothing is a bare "Submit" button.
+        if not (self.accepts_text or self.accepts_file):
+            raise ValidationError("An assignment accepts a text, a file or both.")
 
     def is_past_due(self, now=None) -> bool:
         return self.due_at is not None and (now or timezone.now()) > self.due_at

@@ -4,7 +4,7 @@ grading. Pages, the admin, the API and commands call these; the events follow fr
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -14,15 +14,19 @@ from ..models import (
     Answer,
     Assignment,
     Attempt,
+    Choice,
     Course,
     CourseCompletion,
     Lesson,
     LessonProgress,
+    Module,
+    Question,
     Quiz,
     Submission,
     Subscription,
 )
 from ..permissions import course_of, teaches
+from . import publishing
 
 
 def _lock_subscription(*, student, course: Course) -> Subscription:
@@ -207,19 +211,90 @@ def submit_assignment(*, student, assignment: Assignment, text: str = "", file=N
     return submission
 
 
+def _place_last(obj) -> None:
+    """A module, lesson or question saved without a position goes after its last sibling."""
+    parent = {Module: "course", Lesson: "module", Question: "quiz"}.get(type(obj))
+    if parent is None or obj.position is not None:
+        return
+    siblings = type(obj).objects.filter(**{f"{parent}_id": getattr(obj, f"{parent}_id")}).exclude(pk=obj.pk)
+    last = siblings.aggregate(last=Max("position"))["last"]
+    obj.position = 0 if last is None else last + 1
+
+
+def _check_teacher(*, obj, by) -> None:
+    if by is not None and not teaches(by, course_of(obj)):
+        raise PermissionDenied("Only the course's instructor changes its content.")
+
+
+def _check_lesson_of(obj) -> None:
+    """Published content stays usable (services/publishing.py): a lesson is published only when
+    complete, and a change to a published lesson's quiz, questions or assignment that would make it
+    unusable is refused. Read again from the database, inside the writer's transaction."""
+    lesson = publishing.lesson_of(obj)
+    if lesson is not None:
+        publishing.check_publishable(Lesson.objects.get(pk=lesson.pk))
+
+
 @attributed("by")
 def save_content(*, obj, by) -> None:
     """The instructor's authoring, one door for every piece of a course's content: modules,
     lessons, quiz settings, questions, choices and assignment settings, from the admin's pages and
-    inlines, commands and the shell. `by` must teach the course (None: the operator). The model
-    keeps its own invariants (a quiz or assignment lesson has its settings row: Lesson.save).
-    Events: `new_lesson` when a lesson is first saved released; one released later is announced by
-    `manage.py release_due`; a quiet `content_changed` or `content_removed` when what students see
-    of a lesson or module changed or was withdrawn (open pages follow: notifications/live.py)."""
-    if by is not None and not teaches(by, course_of(obj)):
-        raise PermissionDenied("Only the course's instructor changes its content.")
-    obj.full_clean()
-    obj.save()
+    inlines, the workspace, commands and the shell. `by` must teach the course (None: the
+    operator). A new module, lesson or question without a position goes last. Publishing a lesson
+    students cannot use, or making a published one unusable, raises ValidationError with the
+    reasons (publishing.publish_problems) and saves nothing. The model keeps its own invariants (a
+    quiz or assignment lesson has its settings row: Lesson.save). Events: `new_lesson` when a
+    lesson is first saved released; one released later is announced by `manage.py release_due`; a
+    quiet `content_changed` or `content_removed` when what students see of a lesson or module changed
+    or was withdrawn (open pages follow: notifications/live.py)."""
+    _check_teacher(obj=obj, by=by)
+    with transaction.atomic():
+        _place_last(obj)
+        obj.full_clean()
+        obj.save()
+        _check_lesson_of(obj)
+
+
+@attributed("by")
+def save_question(*, question: Question, choices: list[tuple[str, bool]], by) -> Question:
+    """A question and its choices together (text, correct), in their order, so a published quiz is
+    never seen half-edited. Choices are kept by position (an existing choice keeps its id, so past
+    answers still point at it), extra ones removed; a question of a kind without choices keeps none.
+    A draft's question may be incomplete; a published quiz's must be answerable (save_content's
+    rule). Events: none."""
+    _check_teacher(obj=question, by=by)
+    with transaction.atomic():
+        _place_last(question)
+        question.full_clean()
+        question.save()
+        wanted = choices if question.has_choices else []
+        existing = list(question.choices.order_by("position", "id"))
+        for position, (text, correct) in enumerate(wanted):
+            choice = existing[position] if position < len(existing) else Choice(question=question)
+            if choice.pk is None or (choice.text, choice.is_correct, choice.position) != (text, correct, position):
+                choice.text, choice.is_correct, choice.position = text, correct, position
+                choice.full_clean()
+                choice.save()
+        Choice.objects.filter(pk__in=[choice.pk for choice in existing[len(wanted) :]]).delete()
+        _check_lesson_of(question)
+    return question
+
+
+@attributed("by")
+def delete_content(*, obj, by) -> None:
+    """Delete a module, lesson, question or choice of a course `by` teaches. Removing what a
+    published lesson needs (its last question, a choice its question cannot do without) is
+    refused with ValidationError: unpublish the lesson first. Events: those of the deletions."""
+    _check_teacher(obj=obj, by=by)
+    pk, lesson = obj.pk, publishing.lesson_of(obj)
+    try:
+        with transaction.atomic():
+            obj.delete()
+            if lesson is not None and not isinstance(obj, Lesson):
+                _check_lesson_of(lesson)
+    except ValidationError:
+        obj.pk = pk  # rolled back: the row is still there
+        raise
 
 
 @attributed("by")

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from courses.models import Announcement, Course, Resource, Subscription
+from courses import services
+from courses.models import Announcement, Course, Post, Resource, Subscription, Thread
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +26,16 @@ def world(cs101, ma201, carol, dave):
             Subscription.objects.create(student=dave, course=ma201),
         ),
     }
+
+
+@pytest.fixture
+def threads(world, carol, dave):
+    """A thread with a reply in each course, by its own student."""
+    mine = services.start_thread(author=carol, course=world["course"][0], title="Alice thread", body="Hi")
+    theirs = services.start_thread(author=dave, course=world["course"][1], title="Bob thread", body="Hi")
+    services.reply(author=carol, thread=mine, body="A reply")
+    services.reply(author=dave, thread=theirs, body="A reply")
+    return mine, theirs
 
 
 MODELS = ["course", "resource", "announcement", "subscription"]
@@ -64,6 +75,39 @@ def test_an_instructor_cannot_delete_another_instructors_course_by_post(client, 
     _, theirs = world["course"]
     client.post(reverse("admin:courses_course_delete", args=[theirs.pk]), {"post": "yes"})
     assert Course.objects.filter(pk=theirs.pk).exists()
+
+
+def test_an_instructor_deletes_a_thread_of_their_own_course_with_its_posts(client, alice, threads):
+    mine, _ = threads
+    client.force_login(alice)
+    page = client.get(reverse("admin:courses_thread_delete", args=[mine.pk]))
+    assert page.status_code == 200  # was 403: the posts go with the thread
+    response = client.post(reverse("admin:courses_thread_delete", args=[mine.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Thread.objects.filter(pk=mine.pk).exists()
+    assert not Post.objects.filter(thread_id=mine.pk).exists()
+
+
+def test_an_instructor_cannot_delete_another_instructors_thread_or_its_posts(client, alice, threads):
+    _, theirs = threads
+    client.force_login(alice)
+    response = client.get(reverse("admin:courses_thread_delete", args=[theirs.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    client.post(reverse("admin:courses_thread_delete", args=[theirs.pk]), {"post": "yes"})
+    post = theirs.posts.first()
+    client.post(reverse("admin:courses_post_delete", args=[post.pk]), {"post": "yes"})
+    assert Thread.objects.filter(pk=theirs.pk).exists()
+    assert Post.objects.filter(thread=theirs).count() == 2
+
+
+def test_an_instructor_deletes_their_own_courses_threads_from_the_list(client, alice, threads):
+    mine, theirs = threads
+    client.force_login(alice)
+    client.post(
+        reverse("admin:courses_thread_changelist"),
+        {"action": "delete_selected", "_selected_action": [mine.pk, theirs.pk], "post": "yes"},
+    )
+    assert list(Thread.objects.all()) == [theirs]  # the other course's thread was never in the list
 
 
 def test_an_instructor_sees_subscribers_names_but_cannot_change_subscriptions(client, alice, world):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.services import add_known_totp, ensure_instructors_group, make_instructor
 from courses import services
-from courses.models import Announcement, Choice, Course, Lesson, Module, Question, Resource, Subscription
+from courses.models import Announcement, Course, Lesson, Module, Question, Resource, Subscription
 
 User = get_user_model()
 
@@ -42,6 +42,8 @@ DEMO_RESOURCES = [
     ("Course reading list", "link", "https://www.gutenberg.org/"),
     ("Office hours", "text", "Tuesdays 14:00-16:00, room B12, or by appointment."),
 ]
+
+DEMO_CHOICES = [("Gives the name x the value 2", True), ("Checks whether x equals 2", False)]
 
 DEMO_LESSON = """A **variable** is a name for a value:
 
@@ -196,33 +198,38 @@ class Command(BaseCommand):
                 body=DEMO_LESSON,
             )
         )
-        quiz_lesson = author(
-            Lesson(module=week, title="Check your understanding", kind=Lesson.Kind.QUIZ, is_published=True, position=2)
-        )
+        # A quiz is published once it has its questions (services/publishing.py).
+        quiz_lesson = author(Lesson(module=week, title="Check your understanding", kind=Lesson.Kind.QUIZ, position=2))
         quiz = quiz_lesson.quiz  # made with the lesson (Lesson.save)
         quiz.max_attempts, quiz.time_limit_minutes = 3, 10
         author(quiz)
-        question = author(Question(quiz=quiz, kind="single", text="What does `x = 2` do?", position=1))
-        author(Choice(question=question, text="Gives the name x the value 2", is_correct=True, position=1))
-        author(Choice(question=question, text="Checks whether x equals 2", position=2))
-        author(
-            Question(
-                quiz=quiz,
-                kind="true_false",
-                text="A variable can be given a new value later.",
-                is_true=True,
-                position=2,
-            )
-        )
-        author(
-            Question(
-                quiz=quiz,
-                kind="short",
-                text="Which built-in function prints a value?",
-                accepted_answers="print\nprint()",
-                position=3,
-            )
-        )
+        questions = [
+            (Question(quiz=quiz, kind="single", text="What does `x = 2` do?", position=1), DEMO_CHOICES),
+            (
+                Question(
+                    quiz=quiz,
+                    kind="true_false",
+                    text="A variable can be given a new value later.",
+                    is_true=True,
+                    position=2,
+                ),
+                [],
+            ),
+            (
+                Question(
+                    quiz=quiz,
+                    kind="short",
+                    text="Which built-in function prints a value?",
+                    accepted_answers="print\nprint()",
+                    position=3,
+                ),
+                [],
+            ),
+        ]
+        for question, choices in questions:
+            services.save_question(question=question, choices=choices, by=teacher)
+        quiz_lesson.is_published = True
+        author(quiz_lesson)
         thread = services.start_thread(
             author=people["student"], course=course, title="Naming variables", body="Are `camelCase` names fine?"
         )

@@ -57,7 +57,7 @@ def test_lessons_are_added_in_order_inline_and_each_is_announced(client, alice, 
         "lessons-TOTAL_FORMS": 2,
         "lessons-INITIAL_FORMS": 0,
         "lessons-0-title": "Second",
-        "lessons-0-kind": "quiz",
+        "lessons-0-kind": "assignment",  # a new quiz needs its questions first
         "lessons-0-position": 2,
         "lessons-0-is_published": "on",
         "lessons-1-title": "First (draft)",
