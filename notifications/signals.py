@@ -197,16 +197,29 @@ def lesson_announced(sender, instance, raw: bool = False, **kwargs):
 
 @receiver(post_save, sender="courses.Attempt", dispatch_uid="event_quiz_graded")
 def quiz_graded(sender, instance, raw: bool = False, **kwargs):
-    if raw or not _just_set(instance, "submitted_at"):
+    # Graded on submission; graded again when its score changes afterwards (a regrade after a
+    # question was fixed, or the instructor's override with its reason).
+    if raw or instance.submitted_at is None:
+        return
+    submitted = _just_set(instance, "submitted_at")
+    before = (instance.saved_value("score"), instance.saved_value("max_score"))
+    rescored = (instance.score, instance.max_score) != before
+    if not submitted and not rescored:
         return
     lesson = instance.quiz.lesson
     course = lesson.module.course
+    if submitted:
+        summary = "Time ran out: the answers were not counted." if instance.expired else "Your quiz is graded."
+    elif instance.overridden_at is not None and "override_reason" in (kwargs.get("update_fields") or ()):
+        summary = f"Your score was changed by the instructor: {instance.override_reason}"
+    else:
+        summary = "Your quiz was regraded after a question was corrected."
     record(
         kind=Event.Kind.GRADE_POSTED,
         topic=topics.user_topic(instance.student_id),
         title=f"{lesson.title}: {instance.score}/{instance.max_score}",
         url=reverse("courses:attempt", args=[course.code, instance.pk]),
-        summary="Time ran out: the answers were not counted." if instance.expired else "Your quiz is graded.",
+        summary=summary,
         course=course,
     )
 

@@ -55,6 +55,13 @@ class CourseAdmin(InstructorScopedAdmin):
     def subscriber_count(self, obj):
         return obj.subscriber_total
 
+    def get_urls(self):
+        # The course's workspace and grading pages (courses/admin/workspace.py, grading.py).
+        from .grading import Grading
+        from .workspace import Workspace
+
+        return Workspace(self).urls() + Grading(self).urls() + super().get_urls()
+
     def get_fields(self, request, obj=None):
         fields = ["code", "title", "description", "is_published"]
         return [*fields, "instructor"] if is_site_admin(request.user) else fields
