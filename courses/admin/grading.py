@@ -24,6 +24,7 @@ from ..files import PASSIVE_TYPES
 from ..markup import MARKDOWN_HELP
 from ..models import Attempt, Quiz, Submission
 from ..selectors import workspace as selectors
+from .workspace import posted_id
 
 #: Files shown in the grading page itself, as an <img> of the submission's file view (an image is
 #: never run as a page: the view's headers, courses/files.py, stay as they are). Anything else is a
@@ -132,7 +133,7 @@ class Grading:
         quiz = self._quiz_of(course, quiz)
         form = None
         if request.method == "POST":
-            attempt = get_object_or_404(Attempt, pk=request.POST.get("attempt") or 0, quiz=quiz)
+            attempt = get_object_or_404(Attempt, pk=posted_id(request, "attempt"), quiz=quiz)
             form = OverrideForm(request.POST, prefix=f"a{attempt.pk}")
             if form.is_valid():
                 try:

@@ -72,6 +72,14 @@ def _back(course, anchor: str = ""):
     return redirect(reverse("admin:courses_course_workspace", args=[course.pk]) + anchor)
 
 
+def posted_id(request, name: str) -> int:
+    """An id from the posted form; a missing or malformed one is the 404 of a row that is not there."""
+    try:
+        return int(request.POST.get(name, ""))
+    except ValueError:
+        raise Http404(f"No such {name}.") from None
+
+
 def _lesson_of(course, pk) -> Lesson:
     return get_object_or_404(Lesson.objects.select_related("module__course"), pk=pk, module__course=course)
 
@@ -154,7 +162,7 @@ class Workspace:
     def add_lesson(self, request, pk):
         course = selectors.get_taught_course(request.user, pk)
         self._post(request)
-        module = get_object_or_404(Module, pk=request.POST.get("module") or 0, course=course)
+        module = get_object_or_404(Module, pk=posted_id(request, "module"), course=course)
         form = LessonForm(request.POST, prefix=f"m{module.pk}")
         if not form.is_valid():
             for field, errors in form.errors.items():
@@ -199,7 +207,7 @@ class Workspace:
     def publish(self, request, pk):
         course = selectors.get_taught_course(request.user, pk)
         self._post(request)
-        lesson = _lesson_of(course, request.POST.get("lesson") or 0)
+        lesson = _lesson_of(course, posted_id(request, "lesson"))
         lesson.is_published = request.POST.get("published") == "1"
         try:
             services.save_content(obj=lesson, by=request.user)
@@ -214,7 +222,7 @@ class Workspace:
         course = selectors.get_taught_course(request.user, pk)
         self._post(request)
         threads = Thread.objects.select_related("course")
-        thread = get_object_or_404(threads, pk=request.POST.get("thread") or 0, course=course)
+        thread = get_object_or_404(threads, pk=posted_id(request, "thread"), course=course)
         action = request.POST.get("action")
         if action not in MODERATION:
             return JsonResponse({"error": "Unknown moderation action."}, status=400)
@@ -230,7 +238,7 @@ class Workspace:
         thread = get_object_or_404(Thread.objects.select_related("course"), pk=thread, course=course)
         if request.method == "POST":
             posts = Post.objects.select_related("thread__course")
-            post = get_object_or_404(posts, pk=request.POST.get("post") or 0, thread=thread)
+            post = get_object_or_404(posts, pk=posted_id(request, "post"), thread=thread)
             action = request.POST.get("action")
             if action == "remove":
                 services.remove_post(user=request.user, post=post)
