@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -84,9 +85,40 @@ def _lesson_of(course, pk) -> Lesson:
     return get_object_or_404(Lesson.objects.select_related("module__course"), pk=pk, module__course=course)
 
 
-def _errors(request, error: ValidationError) -> None:
+def _errors(request, error: ValidationError):
+    """The refusal: a 400 with the messages for the page's script, else the admin's messages."""
+    if _wants_json(request):
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
     for message in error.messages:
         messages.error(request, message)
+    return None
+
+
+def _done(request, course, message: str, anchor: str, *, html: str = "", target: str = "", mode: str = "replace"):
+    """The answer to a write: for the page's script the new part of the tree (`html`, put at
+    `target` by `mode`: replace it, or append to it) and the message; else the page again."""
+    if _wants_json(request):
+        return JsonResponse({"message": message, "html": html, "target": target, "mode": mode})
+    messages.success(request, message)
+    return _back(course, anchor)
+
+
+def _lesson_html(request, course, lesson_pk: int) -> str:
+    lesson = selectors.tree_lesson(lesson_pk)
+    lesson.problems = [] if lesson.is_published else publish_problems(lesson)
+    return render_to_string("admin/courses/workspace/_lesson.html", {"course": course, "lesson": lesson}, request)
+
+
+def _module_html(request, course, module_pk: int) -> str:
+    module = selectors.tree_module(module_pk)
+    _prepare(module)
+    return render_to_string("admin/courses/workspace/_module.html", {"course": course, "module": module}, request)
+
+
+def _prepare(module) -> None:
+    module.lesson_form = LessonForm(prefix=f"m{module.pk}")
+    for lesson in module.lessons.all():
+        lesson.problems = [] if lesson.is_published else publish_problems(lesson)
 
 
 class Workspace:
@@ -123,9 +155,7 @@ class Workspace:
         course = selectors.get_taught_course(request.user, pk)
         tree = selectors.course_tree(course)
         for module in tree:
-            module.lesson_form = LessonForm(prefix=f"m{module.pk}")
-            for lesson in module.lessons.all():
-                lesson.problems = [] if lesson.is_published else publish_problems(lesson)
+            _prepare(module)
         attention = selectors.with_attention(type(course).objects.filter(pk=course.pk)).get()
         context = self.context(
             request,
@@ -146,37 +176,42 @@ class Workspace:
         course = selectors.get_taught_course(request.user, pk)
         self._post(request)
         form = ModuleForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Give the module a title.")
-            return _back(course)
-        position = (course.modules.order_by("-position").values_list("position", flat=True).first() or 0) + 10
-        module = Module(course=course, title=form.cleaned_data["title"], position=position)
         try:
+            if not form.is_valid():
+                raise ValidationError("Give the module a title.")
+            last = course.modules.order_by("-position").values_list("position", flat=True).first()
+            module = Module(course=course, title=form.cleaned_data["title"], position=0 if last is None else last + 10)
             services.save_content(obj=module, by=request.user)
         except ValidationError as error:
-            _errors(request, error)
-            return _back(course)
-        messages.success(request, f"Added the module “{module.title}”.")
-        return _back(course, f"#module-{module.pk}")
+            return _errors(request, error) or _back(course)
+        message = f"Added the module “{module.title}”."
+        html = _module_html(request, course, module.pk) if _wants_json(request) else ""
+        return _done(
+            request, course, message, f"#module-{module.pk}", html=html, target="[data-modules]", mode="append"
+        )
 
     def add_lesson(self, request, pk):
         course = selectors.get_taught_course(request.user, pk)
         self._post(request)
         module = get_object_or_404(Module, pk=posted_id(request, "module"), course=course)
         form = LessonForm(request.POST, prefix=f"m{module.pk}")
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                messages.error(request, f"{form.fields[field].label or field.capitalize()}: {' '.join(errors)}")
-            return _back(course, f"#module-{module.pk}")
-        last = module.lessons.order_by("-position").values_list("position", flat=True).first()
-        lesson = Lesson(module=module, position=0 if last is None else last + 10, **form.cleaned_data)
         try:
+            if not form.is_valid():
+                raise ValidationError(
+                    [
+                        f"{form.fields[field].label or field.capitalize()}: {' '.join(errors)}"
+                        for field, errors in form.errors.items()
+                    ]
+                )
+            last = module.lessons.order_by("-position").values_list("position", flat=True).first()
+            lesson = Lesson(module=module, position=0 if last is None else last + 10, **form.cleaned_data)
             services.save_content(obj=lesson, by=request.user)
         except ValidationError as error:
-            _errors(request, error)
-            return _back(course, f"#module-{module.pk}")
-        messages.success(request, f"Added the {lesson.get_kind_display().lower()} lesson “{lesson.title}” (a draft).")
-        return _back(course, f"#lesson-{lesson.pk}")
+            return _errors(request, error) or _back(course, f"#module-{module.pk}")
+        message = f"Added the {lesson.get_kind_display().lower()} lesson “{lesson.title}” (a draft)."
+        html = _lesson_html(request, course, lesson.pk) if _wants_json(request) else ""
+        target = f'ol[data-module="{module.pk}"]'
+        return _done(request, course, message, f"#lesson-{lesson.pk}", html=html, target=target, mode="append")
 
     def move(self, request, pk):
         course = selectors.get_taught_course(request.user, pk)
@@ -205,18 +240,32 @@ class Workspace:
         return _back(course, f"#lesson-{lesson.pk}")
 
     def publish(self, request, pk):
+        """Publish or unpublish one lesson; or, given a module, publish each of its drafts that may
+        be published (publish_problems), one save_content each."""
         course = selectors.get_taught_course(request.user, pk)
         self._post(request)
+        published = request.POST.get("published") == "1"
+        if "module" in request.POST:
+            module = get_object_or_404(Module, pk=posted_id(request, "module"), course=course)
+            drafts = [lesson for lesson in selectors.tree_module(module.pk).lessons.all() if not lesson.is_published]
+            ready = [lesson for lesson in drafts if not publish_problems(lesson)]
+            for lesson in ready:
+                lesson.is_published = True
+                services.save_content(obj=lesson, by=request.user)
+            message = f"Published {len(ready)} lesson(s) of “{module.title}”."
+            if len(ready) < len(drafts):
+                message += f" {len(drafts) - len(ready)} draft(s) are not ready yet."
+            html = _module_html(request, course, module.pk) if _wants_json(request) else ""
+            return _done(request, course, message, f"#module-{module.pk}", html=html, target=f"#module-{module.pk}")
         lesson = _lesson_of(course, posted_id(request, "lesson"))
-        lesson.is_published = request.POST.get("published") == "1"
+        lesson.is_published = published
         try:
             services.save_content(obj=lesson, by=request.user)
         except ValidationError as error:
-            _errors(request, error)
-        else:
-            verb = "Published" if lesson.is_published else "Unpublished"
-            messages.success(request, f"{verb} “{lesson.title}”.")
-        return _back(course, f"#lesson-{lesson.pk}")
+            return _errors(request, error) or _back(course, f"#lesson-{lesson.pk}")
+        message = f"{'Published' if published else 'Unpublished'} “{lesson.title}”."
+        html = _lesson_html(request, course, lesson.pk) if _wants_json(request) else ""
+        return _done(request, course, message, f"#lesson-{lesson.pk}", html=html, target=f"#lesson-{lesson.pk}")
 
     def moderate(self, request, pk):
         course = selectors.get_taught_course(request.user, pk)

@@ -44,15 +44,28 @@ def with_attention(courses: QuerySet[Course]) -> QuerySet[Course]:
     )
 
 
-def course_tree(course: Course) -> list[Module]:
-    """The course's modules in order, each with `lessons` in order (and their quiz or assignment
-    settings). Two queries."""
-    lessons = (
+def _tree_lessons() -> QuerySet[Lesson]:
+    return (
         Lesson.objects.select_related("quiz", "assignment")
         .annotate(question_total=Count("quiz__questions"))
         .order_by("position", "id")
     )
-    return list(Module.objects.filter(course=course).prefetch_related(Prefetch("lessons", queryset=lessons)))
+
+
+def course_tree(course: Course) -> list[Module]:
+    """The course's modules in order, each with `lessons` in order (and their quiz or assignment
+    settings and number of questions). Two queries."""
+    return list(Module.objects.filter(course=course).prefetch_related(Prefetch("lessons", queryset=_tree_lessons())))
+
+
+def tree_module(pk: int) -> Module:
+    """One module of the tree, as course_tree gives it (the caller checked its course)."""
+    return Module.objects.prefetch_related(Prefetch("lessons", queryset=_tree_lessons())).get(pk=pk)
+
+
+def tree_lesson(pk: int) -> Lesson:
+    """One lesson of the tree, as course_tree gives it (the caller checked its course)."""
+    return _tree_lessons().get(pk=pk)
 
 
 def course_threads_for_moderation(course: Course, limit: int = 50) -> list[Thread]:
