@@ -6,6 +6,7 @@ workspace, the grading queue and the grading page."""
 import pytest
 from playwright.sync_api import expect
 
+from courses import services
 from courses.models import Course, Lesson, Module, Question, Submission, Subscription
 from lms_site.testing import content as w
 from lms_site.testing.browser import admin_login_page
@@ -162,4 +163,36 @@ def test_three_submissions_are_graded_with_save_and_grade_next_and_each_student_
         feed = open_pages[student.username].locator("[data-feed] .feed-grade_posted")
         expect(feed).to_have_count(1)
         expect(feed).to_contain_text(f"Essay: {points}/10")
+    page.context.close()
+
+
+def test_drag_reorders_and_the_other_workspace_pages_pass_axe(
+    browser, daphne, axe, alice, carol, carol_in_cs101, cs101
+):
+    week = w.module(cs101)
+    for n, title in enumerate(["One", "Two", "Three"]):
+        w.lesson(week, title, position=n)
+    quiz = w.quiz_lesson(week, position=5)
+    w.true_false(quiz)
+    w.take(carol, quiz, {})
+    thread = services.start_thread(author=carol, course=cs101, title="Stuck", body="Help *please*")
+    page = admin_login_page(browser, daphne, alice)
+    expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
+    assert axe(page) == [], "admin home by course"
+
+    page.goto(f"/admin/courses/course/{cs101.pk}/workspace/")
+    lessons = page.locator(f"#module-{week.pk} li[data-lesson]")
+    lessons.nth(2).locator("[data-handle]").drag_to(lessons.nth(0), target_position={"x": 5, "y": 2})
+    expect(page.locator("[data-move-status]")).to_have_text("Three is now lesson 1 of 4.")
+    assert list(week.lessons.values_list("title", flat=True)) == ["Three", "One", "Two", "Check-in quiz"]
+
+    page.goto(f"/admin/courses/course/{cs101.pk}/grading/quizzes/{quiz.pk}/")
+    page.get_by_label("Score for Carol Chen, attempt 1").fill("1")
+    page.get_by_label("Reason for Carol Chen, attempt 1").fill("The statement was ambiguous.")
+    page.get_by_role("button", name="Set the score of Carol Chen, attempt 1").click()
+    expect(page.locator("[data-score]")).to_contain_text("The statement was ambiguous.")
+    assert axe(page) == [], "attempts page"
+
+    page.goto(f"/admin/courses/course/{cs101.pk}/workspace/threads/{thread.pk}/")
+    assert axe(page) == [], "thread moderation page"
     page.context.close()
