@@ -241,3 +241,40 @@ def test_an_image_is_previewed_through_the_protected_file_view(client, alice, cs
     page = client.get(reverse("admin:courses_course_grade", args=[cs101.pk, paper.pk])).text
     assert "<img" not in page.split('class="ws-submission"')[1].split("</section>")[0]
     assert "Download paper.pdf" in page
+
+
+def test_in_place_writes_answer_the_new_part_of_the_tree(client, alice, cs101):
+    client.force_login(alice)
+    json = {"Accept": "application/json"}
+    answer = client.post(
+        reverse("admin:courses_course_add_module", args=[cs101.pk]), {"title": "Week 1"}, headers=json
+    ).json()
+    week = Module.objects.get(course=cs101)
+    assert (answer["target"], answer["mode"]) == ("[data-modules]", "append")
+    assert f'id="module-{week.pk}"' in answer["html"]
+    fields = {"module": week.pk, f"m{week.pk}-title": "Intro", f"m{week.pk}-kind": "text"}
+    answer = client.post(reverse("admin:courses_course_add_lesson", args=[cs101.pk]), fields, headers=json).json()
+    lesson = Lesson.objects.get(title="Intro")
+    assert answer["target"] == f'ol[data-module="{week.pk}"]'
+    assert "A published text lesson needs its text." in answer["html"]  # a draft not ready yet
+    publish = reverse("admin:courses_course_publish_lesson", args=[cs101.pk])
+    refused = client.post(publish, {"lesson": lesson.pk, "published": "1"}, headers=json)
+    assert refused.status_code == 400
+    assert refused.json() == {"error": "A published text lesson needs its text."}
+    Lesson.objects.filter(pk=lesson.pk).update(body="Hello")
+    answer = client.post(publish, {"module": week.pk, "published": "1"}, headers=json).json()
+    assert answer["message"] == "Published 1 lesson(s) of “Week 1”."
+    assert answer["target"] == f"#module-{week.pk}"
+    assert Lesson.objects.get(pk=lesson.pk).is_published
+
+
+def test_regrading_from_the_page_shows_the_new_scores(client, alice, carol, carol_in_cs101, cs101):
+    quiz = w.quiz_lesson(w.module(cs101))
+    question = w.true_false(quiz, is_true=False)  # should have been true
+    w.take(carol, quiz, {question.pk: "true"})
+    question.is_true = True
+    question.save()
+    client.force_login(alice)
+    response = client.post(reverse("admin:courses_course_regrade", args=[cs101.pk, quiz.pk]), follow=True)
+    assert "1 attempt(s) changed" in response.text
+    assert "1 out of 1" in response.text
