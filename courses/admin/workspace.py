@@ -135,6 +135,7 @@ class Workspace:
             path("<int:pk>/workspace/modules/", view(self.add_module), name="courses_course_add_module"),
             path("<int:pk>/workspace/lessons/", view(self.add_lesson), name="courses_course_add_lesson"),
             path("<int:pk>/workspace/move/", view(self.move), name="courses_course_move_lesson"),
+            path("<int:pk>/workspace/modules/move/", view(self.move_module), name="courses_course_move_module"),
             path("<int:pk>/workspace/publish/", view(self.publish), name="courses_course_publish_lesson"),
             path("<int:pk>/workspace/threads/", view(self.moderate), name="courses_course_moderate"),
             path("<int:pk>/workspace/threads/<int:thread>/", view(self.thread), name="courses_course_thread"),
@@ -238,6 +239,18 @@ class Workspace:
         if _wants_json(request):
             return JsonResponse({"module": module.pk, "order": order, "index": order.index(lesson.pk)})
         return _back(course, f"#lesson-{lesson.pk}")
+
+    def move_module(self, request, pk):
+        """A module one place up or down (services.reorder_content); the page again."""
+        course = selectors.get_taught_course(request.user, pk)
+        self._post(request)
+        module = get_object_or_404(Module, pk=posted_id(request, "module"), course=course)
+        order = list(course.modules.values_list("pk", flat=True))
+        here = order.index(module.pk)
+        there = max(0, min(len(order) - 1, here + (-1 if request.POST.get("direction") == "up" else 1)))
+        order.insert(there, order.pop(here))
+        services.reorder_content(course=course, modules=order, by=request.user)
+        return _back(course, f"#module-{module.pk}")
 
     def publish(self, request, pk):
         """Publish or unpublish one lesson; or, given a module, publish each of its drafts that may

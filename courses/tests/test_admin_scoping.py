@@ -160,6 +160,7 @@ def workspace_world(cs101, alice, carol, carol_in_cs101):
     return {
         "course": cs101,
         "module": week,
+        "second_module": w.module(cs101, "Week 2", position=1),
         "lesson": lesson,
         "quiz": quiz,
         "attempt": attempt,
@@ -189,6 +190,10 @@ def workspace_writes(x) -> dict[str, tuple[str, dict]]:
             {"module": x["module"].pk, f"m{x['module'].pk}-title": "Sneaky", f"m{x['module'].pk}-kind": "text"},
         ),
         "move": (reverse("admin:courses_course_move_lesson", args=[c]), {"lesson": x["lesson"].pk, "index": 5}),
+        "move_module": (
+            reverse("admin:courses_course_move_module", args=[c]),
+            {"module": x["second_module"].pk, "direction": "up"},
+        ),
         "publish": (
             reverse("admin:courses_course_publish_lesson", args=[c]),
             {"lesson": x["lesson"].pk, "published": "0"},
@@ -218,7 +223,10 @@ def snapshot(x) -> tuple:
 
 
 PAGES = ["workspace", "thread", "grading", "grade", "attempts"]
-WRITES = ["add_module", "add_lesson", "move", "publish", "moderate", "remove_post", "grade", "regrade", "override"]
+WRITES = [
+    *("add_module", "add_lesson", "move", "move_module", "publish", "moderate", "remove_post"),
+    *("grade", "regrade", "override"),
+]
 
 
 @pytest.mark.parametrize("page", PAGES)

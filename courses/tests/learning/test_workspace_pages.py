@@ -278,3 +278,15 @@ def test_regrading_from_the_page_shows_the_new_scores(client, alice, carol, caro
     response = client.post(reverse("admin:courses_course_regrade", args=[cs101.pk, quiz.pk]), follow=True)
     assert "1 attempt(s) changed" in response.text
     assert "1 out of 1" in response.text
+
+
+def test_modules_move_up_and_down(client, alice, bob, cs101):
+    one, _two, three = (w.module(cs101, title, position=n) for n, title in enumerate(["One", "Two", "Three"]))
+    client.force_login(alice)
+    url = reverse("admin:courses_course_move_module", args=[cs101.pk])
+    assert client.post(url, {"module": three.pk, "direction": "up"}).status_code == 302
+    assert client.post(url, {"module": one.pk, "direction": "up"}).status_code == 302  # already first
+    assert list(Module.objects.filter(course=cs101).values_list("title", flat=True)) == ["One", "Three", "Two"]
+    client.force_login(bob)
+    assert client.post(url, {"module": one.pk, "direction": "down"}).status_code == 404
+    assert list(Module.objects.filter(course=cs101).values_list("title", flat=True)) == ["One", "Three", "Two"]
