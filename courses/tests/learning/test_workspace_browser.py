@@ -166,8 +166,8 @@ def test_three_submissions_are_graded_with_save_and_grade_next_and_each_student_
     page.context.close()
 
 
-def test_drag_reorders_and_the_other_workspace_pages_pass_axe(
-    browser, daphne, axe, alice, carol, carol_in_cs101, cs101
+def test_drag_reorders_a_score_set_by_hand_reaches_the_student_and_the_other_pages_pass_axe(
+    browser, daphne, axe, logged_in_page, alice, carol, carol_in_cs101, cs101
 ):
     week = w.module(cs101)
     for n, title in enumerate(["One", "Two", "Three"]):
@@ -176,6 +176,8 @@ def test_drag_reorders_and_the_other_workspace_pages_pass_axe(
     w.true_false(quiz)
     w.take(carol, quiz, {})
     thread = services.start_thread(author=carol, course=cs101, title="Stuck", body="Help *please*")
+    student = logged_in_page(carol)
+    expect(student.locator("#live-status")).to_have_attribute("data-state", "live")
     page = admin_login_page(browser, daphne, alice)
     expect(page.get_by_role("heading", name="Your courses")).to_be_visible()
     assert axe(page) == [], "admin home by course"
@@ -192,6 +194,8 @@ def test_drag_reorders_and_the_other_workspace_pages_pass_axe(
     page.get_by_role("button", name="Set the score of Carol Chen, attempt 1").click()
     expect(page.locator("[data-score]")).to_contain_text("The statement was ambiguous.")
     assert axe(page) == [], "attempts page"
+    told = student.locator("[data-feed] .feed-grade_posted", has_text="Check-in quiz: 1/1")
+    expect(told).to_contain_text("The statement was ambiguous.")
 
     page.goto(f"/admin/courses/course/{cs101.pk}/workspace/threads/{thread.pk}/")
     assert axe(page) == [], "thread moderation page"
