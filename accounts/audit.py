@@ -64,6 +64,7 @@ AUDITED: dict[str, list[str] | None] = {
     "courses.Assignment": None,
     # Grades, not the student's work itself.
     "courses.Submission": ["points", "feedback", "graded_at", "graded_by"],
+    "courses.Attempt": ["score", "max_score", "override_reason", "overridden_at", "overridden_by"],
     # Moderation.
     "courses.Thread": ["title", "is_pinned", "is_locked"],
     "courses.Post": ["body", "is_removed", "edited_at"],

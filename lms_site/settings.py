@@ -387,7 +387,8 @@ SECURE_CSP = {
         "{origin}/api/v1/docs/",
     ],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    # Images of the files origin: a submitted image previewed on the grading page (courses/admin/grading.py).
+    "img-src": [CSP.SELF, "data:", *([USER_FILES_ORIGIN] if USER_FILES_ORIGIN else [])],
     "connect-src": [CSP.SELF],
     "media-src": [CSP.SELF, *([USER_FILES_ORIGIN] if USER_FILES_ORIGIN else [])],
     "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],

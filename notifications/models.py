@@ -27,6 +27,7 @@ class Event(models.Model):
         DISCUSSION_POST = "discussion_post", "Discussion"
         COURSE_COMPLETED = "course_completed", "Course completed"
         ASSIGNMENT_SUBMITTED = "assignment_submitted", "Assignment submitted"
+        MODERATION = "moderation", "Moderation"  # a moderator removed or deleted your post, locked your thread
         # Quiet kinds: something already shown changed or went away (a renamed resource, a deleted
         # announcement). Open pages and replays follow them (their live parts); they are not news,
         # so no feed shows them and nobody counts them unread. payload: {"object": <what>, "id": <pk>}.

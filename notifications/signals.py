@@ -245,16 +245,29 @@ def lesson_announced(sender, instance, raw: bool = False, **kwargs):
 
 @receiver(post_save, sender="courses.Attempt", dispatch_uid="event_quiz_graded")
 def quiz_graded(sender, instance, raw: bool = False, **kwargs):
-    if raw or not _just_set(instance, "submitted_at"):
+    # Graded on submission; graded again when its score changes afterwards (a regrade after a
+    # question was fixed, or the instructor's override with its reason).
+    if raw or instance.submitted_at is None:
+        return
+    submitted = _just_set(instance, "submitted_at")
+    before = (instance.saved_value("score"), instance.saved_value("max_score"))
+    rescored = (instance.score, instance.max_score) != before
+    if not submitted and not rescored:
         return
     lesson = instance.quiz.lesson
     course = lesson.module.course
+    if submitted:
+        summary = "Time ran out: the answers were not counted." if instance.expired else "Your quiz is graded."
+    elif instance.overridden_at is not None and "override_reason" in (kwargs.get("update_fields") or ()):
+        summary = f"Your score was changed by the instructor: {instance.override_reason}"
+    else:
+        summary = "Your quiz was regraded after a question was corrected."
     record(
         kind=Event.Kind.GRADE_POSTED,
         topic=topics.user_topic(instance.student_id),
         title=f"{lesson.title}: {instance.score}/{instance.max_score}",
         url=reverse("courses:attempt", args=[course.code, instance.pk]),
-        summary="Time ran out: the answers were not counted." if instance.expired else "Your quiz is graded.",
+        summary=summary,
         course=course,
         extra={"attempt_id": instance.pk},  # for its live parts (notifications/live_grades.py)
     )
@@ -271,7 +284,7 @@ def submission_saved(sender, instance, created: bool, raw: bool = False, **kwarg
             kind=Event.Kind.ASSIGNMENT_SUBMITTED,
             topic=topics.user_topic(course.instructor_id),
             title=f"{instance.student.display_name()} submitted {lesson.title}",
-            url=reverse("admin:courses_submission_change", args=[instance.pk]),
+            url=reverse("admin:courses_course_grade", args=[course.pk, instance.pk]),  # the grading page
             summary="Late" if instance.is_late else "",
             course=course,
             actor=instance.student,
@@ -564,4 +577,69 @@ def lesson_completed(sender, instance, raw: bool = False, **kwargs):
         title=lesson.title,
         course=lesson.module.course,
         about=("progress", lesson.pk),
+    )
+
+
+# Moderation tells the student it concerns, on their own topic: the author of a post a moderator
+# removed or deleted, and the author of a thread locked. Only a course's teachers moderate
+# (courses/services/discussions.py); their own posts tell no one.
+
+
+def _moderated(*, author_id, course_id: int, title: str, url: str, summary: str) -> None:
+    from courses.models import Course
+
+    course = Course.objects.filter(pk=course_id).first()
+    if author_id is None or course is None or author_id == course.instructor_id:
+        return
+    record(
+        kind=Event.Kind.MODERATION,
+        topic=topics.user_topic(author_id),
+        title=title,
+        url=url,
+        summary=summary,
+        course=course,
+    )
+
+
+@receiver(post_save, sender="courses.Post", dispatch_uid="event_post_removed")
+def post_removed(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if created or raw or not instance.is_removed or "is_removed" not in (update_fields or ()):
+        return
+    thread = instance.thread
+    _moderated(
+        author_id=instance.author_id,
+        course_id=thread.course_id,
+        title=f"Your post in {thread.title} was removed",
+        url=thread.get_absolute_url(),
+        summary=REMOVED_SUMMARY,
+    )
+
+
+@receiver(post_delete, sender="courses.Post", dispatch_uid="event_post_deleted_told")
+def post_deleted_told(sender, instance, **kwargs):
+    # Quotes nothing of the post or its thread: a deleted thread leaves none of its text anywhere.
+    from courses.models import Thread
+
+    thread = Thread.objects.filter(pk=instance.thread_id).values("course_id", "course__code").first()
+    if thread is None:
+        return
+    _moderated(
+        author_id=instance.author_id,
+        course_id=thread["course_id"],
+        title=f"Your post in {thread['course__code']} was deleted",
+        url=reverse("courses:detail", args=[thread["course__code"]]),
+        summary="The instructor deleted it.",
+    )
+
+
+@receiver(post_save, sender="courses.Thread", dispatch_uid="event_thread_locked")
+def thread_locked(sender, instance, created: bool, raw: bool = False, update_fields=None, **kwargs):
+    if created or raw or not instance.is_locked or "is_locked" not in (update_fields or ()):
+        return
+    _moderated(
+        author_id=instance.author_id,
+        course_id=instance.course_id,
+        title=f"Your thread {instance.title} was locked",
+        url=instance.get_absolute_url(),
+        summary="The instructor locked it: no new replies.",
     )

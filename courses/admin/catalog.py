@@ -84,6 +84,13 @@ class CourseAdmin(InstructorScopedAdmin):
             field.help_text = CODE_HELP
         return field
 
+    def get_urls(self):
+        # The course's workspace and grading pages (courses/admin/workspace.py, grading.py).
+        from .grading import Grading
+        from .workspace import Workspace
+
+        return Workspace(self).urls() + Grading(self).urls() + super().get_urls()
+
     def get_fields(self, request, obj=None):
         fields = ["code", "title", "description", "is_published"]
         return [*fields, "instructor"] if is_site_admin(request.user) else fields

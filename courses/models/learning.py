@@ -397,8 +397,15 @@ class Attempt(RemembersSavedValues):
     expired = models.BooleanField(
         "time ran out", default=False, help_text="Submitted after the deadline: the answers were not counted."
     )
+    override_reason = models.TextField(
+        "reason for the score", blank=True, help_text="Why the instructor set this score by hand (empty: as graded)."
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
-    remembered_fields = ("submitted_at",)
+    remembered_fields = ("submitted_at", "score", "max_score")
 
     class Meta:
         ordering = ["quiz", "student", "number"]
@@ -418,6 +425,10 @@ class Attempt(RemembersSavedValues):
         if self.deadline is None:
             return None
         return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+
+    @property
+    def is_overridden(self) -> bool:
+        return self.overridden_at is not None
 
     def finish(self, *, score: int, max_score: int, expired: bool = False) -> None:
         self.score = score

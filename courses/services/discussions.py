@@ -140,3 +140,17 @@ def remove_post(*, user, post: Post) -> None:
     if not teaches(user, post.thread.course):
         raise PermissionDenied("Only the course's instructor removes posts.")
     post.remove()
+
+
+@attributed("user")
+def delete_post(*, user, post: Post) -> None:
+    """A moderator deletes a post and its replies (the opening post: the whole thread). The course's
+    instructor and admins only. Events: none new; the post's events stop quoting it
+    (notifications/signals.py)."""
+    thread = post.thread
+    if not teaches(user, thread.course):
+        raise PermissionDenied("Only the course's instructor deletes posts.")
+    if post.parent_id is None:
+        thread.delete()
+    else:
+        post.delete()

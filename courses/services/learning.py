@@ -311,3 +311,119 @@ def grade_submission(*, submission: Submission, points: int | None, feedback: st
         submission.points, submission.feedback = points, feedback
         submission.save(update_fields=["points", "feedback"])
     return submission
+
+
+def _renumber(lessons: list[Lesson], module) -> None:
+    """Give `lessons` the positions 0, 10, 20... in their module, saving only those that moved."""
+    for index, lesson in enumerate(lessons):
+        position = index * 10
+        if lesson.position != position or lesson.module_id != module.pk:
+            lesson.position, lesson.module = position, module
+            lesson.save(update_fields=["position", "module"])
+
+
+@attributed("by")
+@transaction.atomic
+def move_lesson(*, lesson: Lesson, index: int, by, module: Module | None = None) -> Lesson:
+    """Put a lesson at `index` (0 = first; clamped to the ends) of `module`, by default its own; a
+    module of another course is refused. The lessons of the modules concerned are renumbered in
+    steps of 10. `by` must teach the course (None: the operator). Events: none (the order of what
+    students see changes, nothing is new)."""
+    course = lesson.module.course
+    if by is not None and not teaches(by, course):
+        raise PermissionDenied("Only the course's instructor changes its content.")
+    target = module or lesson.module
+    if target.course_id != course.pk:
+        raise ValidationError("A lesson moves only between modules of its own course.")
+    source = lesson.module
+    siblings = [item for item in Lesson.objects.filter(module=target).select_for_update() if item.pk != lesson.pk]
+    siblings.insert(max(0, min(index, len(siblings))), lesson)
+    _renumber(siblings, target)
+    if source.pk != target.pk:
+        _renumber(list(Lesson.objects.filter(module=source)), source)
+    return lesson
+
+
+@attributed("by")
+@transaction.atomic
+def reorder_content(*, course: Course, modules: list[int], by) -> None:
+    """Put the course's modules in the order of the ids in `modules` (ids of other courses are
+    refused; modules left out keep their order after the ones named). Events: none."""
+    if by is not None and not teaches(by, course):
+        raise PermissionDenied("Only the course's instructor changes its content.")
+    existing = {module.pk: module for module in Module.objects.filter(course=course).select_for_update()}
+    if not set(modules) <= set(existing):
+        raise ValidationError("Only modules of this course can be ordered.")
+    ordered = [existing[pk] for pk in modules] + [m for pk, m in existing.items() if pk not in set(modules)]
+    for index, module in enumerate(ordered):
+        if module.position != index * 10:
+            module.position = index * 10
+            module.save(update_fields=["position"])
+
+
+def _regraded(attempt: Attempt, questions: list[Question]) -> tuple[int, int]:
+    """Grade the attempt's kept answers again against the questions as they are now; a question
+    added since counts as unanswered. Returns the new score and maximum; the answers are updated."""
+    answers = {answer.question_id: answer for answer in attempt.answers.all()}
+    score = 0
+    for question in questions:
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        correct = not attempt.expired and question.is_correct(answer.response)
+        points = question.points if correct else 0
+        if (answer.is_correct, answer.points) != (correct, points):
+            answer.is_correct, answer.points = correct, points
+            answer.save(update_fields=["is_correct", "points"])
+        score += points
+    return score, sum(question.points for question in questions)
+
+
+@attributed("by")
+@transaction.atomic
+def regrade_quiz(*, quiz: Quiz, by) -> list[Attempt]:
+    """Grade every submitted attempt of a quiz again, after a question was fixed: each answer
+    against the question as it is now (a question added since counts as unanswered, a deleted
+    one no longer counts). An attempt whose time ran out stays at 0; a score set by hand
+    (override_attempt_score) is kept, only its maximum follows the quiz. Returns the attempts whose
+    score or maximum changed. Events: `grade_posted`, to each student whose attempt's score
+    changed, once per changed attempt (notifications/signals.py)."""
+    if not teaches(by, quiz.lesson.module.course):
+        raise PermissionDenied("Only the course's instructor regrades its quizzes.")
+    questions = list(quiz.questions.prefetch_related("choices"))
+    attempts = Attempt.objects.select_for_update().filter(quiz=quiz, submitted_at__isnull=False)
+    changed = []
+    for attempt in attempts.prefetch_related("answers"):
+        score, max_score = _regraded(attempt, questions)
+        if attempt.is_overridden or attempt.expired:
+            score = min(attempt.score or 0, max_score)
+        if (score, max_score) != (attempt.score, attempt.max_score):
+            attempt.score, attempt.max_score = score, max_score
+            attempt.save(update_fields=["score", "max_score"])
+            changed.append(attempt)
+    return changed
+
+
+@attributed("by")
+@transaction.atomic
+def override_attempt_score(*, attempt: Attempt, score: int, reason: str, by) -> Attempt:
+    """Set a submitted attempt's score by hand, with the reason recorded (on the attempt and in the
+    audit log, with who and when). `by` must teach the course. The score is between 0 and the
+    attempt's maximum; a reason is required. Events: `grade_posted`, to the student, when the
+    score changed."""
+    if not teaches(by, attempt.quiz.lesson.module.course):
+        raise PermissionDenied("Only the course's instructor changes its scores.")
+    attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    if attempt.is_open:
+        raise ValidationError("The attempt is not submitted yet.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the score is changed: the student will see it."})
+    if score is None or not 0 <= score <= attempt.max_score:
+        raise ValidationError({"score": f"A score from 0 to {attempt.max_score}."})
+    attempt.score = score
+    attempt.override_reason = reason
+    attempt.overridden_at = timezone.now()
+    attempt.overridden_by = by
+    attempt.save(update_fields=["score", "override_reason", "overridden_at", "overridden_by"])
+    return attempt

@@ -180,3 +180,144 @@ def inline_management_forms() -> dict:
     for prefix in ("resources", "announcements", "subscriptions"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     return data
+
+
+# The course workspace and grading pages (courses/admin/workspace.py, grading.py): every view, for
+# everyone. Alice teaches CS101; bob, another instructor, gets the 404 of a course he may not know
+# about; students and visitors never get past the admin's log-in; a site admin may do anything.
+
+
+@pytest.fixture
+def workspace_world(cs101, alice, carol, carol_in_cs101):
+    from courses.models import Submission
+    from lms_site.testing import content as w
+
+    week = w.module(cs101)
+    lesson = w.lesson(week, "Intro")
+    quiz = w.quiz_lesson(week)
+    w.true_false(quiz)
+    attempt = w.take(carol, quiz, {})
+    essay = w.assignment_lesson(week)
+    submission = Submission.objects.create(assignment=essay, student=carol, text="My essay")
+    thread = services.start_thread(author=carol, course=cs101, title="Help", body="How?")
+    return {
+        "course": cs101,
+        "module": week,
+        "second_module": w.module(cs101, "Week 2", position=1),
+        "lesson": lesson,
+        "quiz": quiz,
+        "attempt": attempt,
+        "submission": submission,
+        "thread": thread,
+        "post": thread.posts.get(),
+    }
+
+
+def workspace_pages(x) -> dict[str, str]:
+    c = x["course"].pk
+    return {
+        "workspace": reverse("admin:courses_course_workspace", args=[c]),
+        "thread": reverse("admin:courses_course_thread", args=[c, x["thread"].pk]),
+        "grading": reverse("admin:courses_course_grading", args=[c]),
+        "grade": reverse("admin:courses_course_grade", args=[c, x["submission"].pk]),
+        "attempts": reverse("admin:courses_course_attempts", args=[c, x["quiz"].pk]),
+    }
+
+
+def workspace_writes(x) -> dict[str, tuple[str, dict]]:
+    c = x["course"].pk
+    return {
+        "add_module": (reverse("admin:courses_course_add_module", args=[c]), {"title": "Sneaky module"}),
+        "add_lesson": (
+            reverse("admin:courses_course_add_lesson", args=[c]),
+            {"module": x["module"].pk, f"m{x['module'].pk}-title": "Sneaky", f"m{x['module'].pk}-kind": "text"},
+        ),
+        "move": (reverse("admin:courses_course_move_lesson", args=[c]), {"lesson": x["lesson"].pk, "index": 5}),
+        "move_module": (
+            reverse("admin:courses_course_move_module", args=[c]),
+            {"module": x["second_module"].pk, "direction": "up"},
+        ),
+        "publish": (
+            reverse("admin:courses_course_publish_lesson", args=[c]),
+            {"lesson": x["lesson"].pk, "published": "0"},
+        ),
+        "moderate": (reverse("admin:courses_course_moderate", args=[c]), {"thread": x["thread"].pk, "action": "lock"}),
+        "remove_post": (workspace_pages(x)["thread"], {"post": x["post"].pk, "action": "remove"}),
+        "grade": (workspace_pages(x)["grade"], {"points": 50, "feedback": "Sneaky"}),
+        "regrade": (reverse("admin:courses_course_regrade", args=[c, x["quiz"].pk]), {}),
+        "override": (
+            workspace_pages(x)["attempts"],
+            {"attempt": x["attempt"].pk, f"a{x['attempt'].pk}-score": 1, f"a{x['attempt'].pk}-reason": "Sneaky"},
+        ),
+    }
+
+
+def snapshot(x) -> tuple:
+    from courses.models import Attempt, Lesson, Module, Post, Submission, Thread
+
+    return (
+        list(Module.objects.values_list("pk", "title", "position")),
+        list(Lesson.objects.values_list("pk", "title", "position", "is_published")),
+        list(Thread.objects.values_list("pk", "is_locked", "is_pinned")),
+        list(Post.objects.values_list("pk", "is_removed")),
+        list(Submission.objects.values_list("pk", "points")),
+        list(Attempt.objects.values_list("pk", "score")),
+    )
+
+
+PAGES = ["workspace", "thread", "grading", "grade", "attempts"]
+WRITES = [
+    *("add_module", "add_lesson", "move", "move_module", "publish", "moderate", "remove_post"),
+    *("grade", "regrade", "override"),
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(("who", "status"), [("alice", 200), ("root", 200), ("bob", 404)])
+def test_workspace_pages_open_for_the_courses_teachers_only(client, people, workspace_world, page, who, status):
+    client.force_login(people[who])
+    assert client.get(workspace_pages(workspace_world)[page]).status_code == status
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("who", ["carol", "dave", "anonymous"])
+def test_workspace_pages_send_students_outsiders_and_visitors_to_the_admin_log_in(
+    client, people, workspace_world, page, who
+):
+    if people[who] is not None:
+        client.force_login(people[who])
+    response = client.get(workspace_pages(workspace_world)[page])
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize(("who", "status"), [("bob", 404), ("carol", 302), ("dave", 302), ("anonymous", 302)])
+def test_no_one_but_the_courses_teachers_changes_anything_from_the_workspace(
+    client, people, workspace_world, write, who, status
+):
+    if people[who] is not None:
+        client.force_login(people[who])
+    before = snapshot(workspace_world)
+    url, data = workspace_writes(workspace_world)[write]
+    assert client.post(url, data).status_code == status
+    assert snapshot(workspace_world) == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("who", ["alice", "root"])
+def test_the_courses_teachers_change_it_from_the_workspace(client, people, workspace_world, write, who):
+    client.force_login(people[who])
+    before = snapshot(workspace_world)
+    url, data = workspace_writes(workspace_world)[write]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content[:500]
+    if write != "regrade":  # nothing to regrade: the quiz was not changed
+        assert snapshot(workspace_world) != before
+
+
+def test_workspace_writes_answer_get_with_404(client, alice, workspace_world):
+    client.force_login(alice)
+    for name in ("add_module", "add_lesson", "move", "publish", "moderate", "regrade"):
+        url, _ = workspace_writes(workspace_world)[name]
+        assert client.get(url).status_code == 404, name
