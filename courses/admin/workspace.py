@@ -45,26 +45,6 @@ class MoveForm(forms.Form):
 MODERATION = {"pin", "unpin", "lock", "unlock", "delete"}
 
 
-def publish_problems(lesson: Lesson) -> list[str]:
-    """What keeps a draft lesson from being published.
-
-    TO BE REPLACED by the publish-rules service of the authoring branch (`publish_problems(lesson)`)
-    when it is merged: this asks only the model's own rule (Lesson.clean on a published copy) and
-    whether a quiz has questions (`question_total`, annotated by course_tree)."""
-    problems = []
-    was = lesson.is_published
-    lesson.is_published = True
-    try:
-        lesson.clean()
-    except ValidationError as error:
-        problems += error.messages
-    finally:
-        lesson.is_published = was
-    if lesson.kind == Lesson.Kind.QUIZ and not getattr(lesson, "question_total", 1):
-        problems.append("A quiz needs at least one question.")
-    return problems
-
-
 def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -105,7 +85,7 @@ def _done(request, course, message: str, anchor: str, *, html: str = "", target:
 
 def _lesson_html(request, course, lesson_pk: int) -> str:
     lesson = selectors.tree_lesson(lesson_pk)
-    lesson.problems = [] if lesson.is_published else publish_problems(lesson)
+    lesson.problems = [] if lesson.is_published else services.publish_problems(lesson, loaded=True)
     return render_to_string("admin/courses/workspace/_lesson.html", {"course": course, "lesson": lesson}, request)
 
 
@@ -118,7 +98,7 @@ def _module_html(request, course, module_pk: int) -> str:
 def _prepare(module) -> None:
     module.lesson_form = LessonForm(prefix=f"m{module.pk}")
     for lesson in module.lessons.all():
-        lesson.problems = [] if lesson.is_published else publish_problems(lesson)
+        lesson.problems = [] if lesson.is_published else services.publish_problems(lesson, loaded=True)
 
 
 class Workspace:
@@ -261,7 +241,7 @@ class Workspace:
         if "module" in request.POST:
             module = get_object_or_404(Module, pk=posted_id(request, "module"), course=course)
             drafts = [lesson for lesson in selectors.tree_module(module.pk).lessons.all() if not lesson.is_published]
-            ready = [lesson for lesson in drafts if not publish_problems(lesson)]
+            ready = [lesson for lesson in drafts if not services.publish_problems(lesson, loaded=True)]
             for lesson in ready:
                 lesson.is_published = True
                 services.save_content(obj=lesson, by=request.user)

@@ -47,6 +47,7 @@ def with_attention(courses: QuerySet[Course]) -> QuerySet[Course]:
 def _tree_lessons() -> QuerySet[Lesson]:
     return (
         Lesson.objects.select_related("quiz", "assignment")
+        .prefetch_related("quiz__questions__choices")  # what publish_problems reads, for every draft
         .annotate(question_total=Count("quiz__questions"))
         .order_by("position", "id")
     )
@@ -54,7 +55,7 @@ def _tree_lessons() -> QuerySet[Lesson]:
 
 def course_tree(course: Course) -> list[Module]:
     """The course's modules in order, each with `lessons` in order (and their quiz or assignment
-    settings and number of questions). Two queries."""
+    settings, number of questions, and questions with choices for the publish rules). Four queries."""
     return list(Module.objects.filter(course=course).prefetch_related(Prefetch("lessons", queryset=_tree_lessons())))
 
 

@@ -55,9 +55,9 @@ def quiz_problems(quiz: Quiz, questions: list[tuple[Question, list[bool]]] | Non
     """The quiz's questions: those in the database, or `questions` (each with whether each of its
     choices is correct) when a form is about to save them."""
     if questions is None:
+        # .all(): what was prefetched with the quiz (publish_problems always does).
         questions = [
-            (question, [choice.is_correct for choice in question.choices.all()])
-            for question in quiz.questions.prefetch_related("choices")
+            (question, [choice.is_correct for choice in question.choices.all()]) for question in quiz.questions.all()
         ]
     if not questions:
         return [QUIZ_NEEDS_A_QUESTION]
@@ -72,20 +72,34 @@ def assignment_problems(assignment: Assignment) -> list[str]:
     return [] if assignment.accepts_text or assignment.accepts_file else [ASSIGNMENT_NEEDS_A_WAY]
 
 
-def publish_problems(lesson: Lesson) -> list[str]:
+def publish_problems(lesson: Lesson, *, loaded: bool = False) -> list[str]:
     """Everything that keeps this lesson from being published (empty: it may be). The lesson's own
-    fields as they are on the object, its quiz or assignment as saved."""
+    fields as they are on the object, its quiz or assignment as saved. `loaded`: the caller read the
+    lesson with its quiz or assignment and the quiz's questions and choices (the workspace's tree),
+    so nothing is read again."""
     problems = lesson_problems(lesson)
     if lesson.pk is None:
         # A new quiz has no questions yet; a new assignment gets the defaults (text and file).
         return problems + ([QUIZ_NEEDS_A_QUESTION] if lesson.kind == Lesson.Kind.QUIZ else [])
     if lesson.kind == Lesson.Kind.QUIZ:
-        quiz = Quiz.objects.filter(lesson=lesson).first()
+        quiz = _settings_of(lesson, "quiz", loaded)
         problems += quiz_problems(quiz) if quiz is not None else [QUIZ_NEEDS_A_QUESTION]
     elif lesson.kind == Lesson.Kind.ASSIGNMENT:
-        assignment = Assignment.objects.filter(lesson=lesson).first()
+        assignment = _settings_of(lesson, "assignment", loaded)
         problems += assignment_problems(assignment) if assignment is not None else []
     return problems
+
+
+def _settings_of(lesson: Lesson, name: str, loaded: bool):
+    """The lesson's quiz or assignment row as saved: the one the caller loaded, or read now."""
+    if not loaded:
+        if name == "quiz":
+            return Quiz.objects.filter(lesson=lesson).prefetch_related("questions__choices").first()
+        return Assignment.objects.filter(lesson=lesson).first()
+    try:
+        return getattr(lesson, name)
+    except (Quiz.DoesNotExist, Assignment.DoesNotExist):
+        return None
 
 
 def check_publishable(lesson: Lesson) -> None:

@@ -193,7 +193,7 @@ def test_the_lesson_page_says_why_it_cannot_be_published(client, alice, week, ca
             "quiz-0-id": lesson.quiz.pk,
             "quiz-0-lesson": lesson.pk,
         }
-        data |= {"quiz-0-max_attempts": 1}
+        data |= {"quiz-0-max_attempts": 1, "quiz-0-weight": 1}
     response = client.post(reverse("admin:courses_lesson_change", args=[lesson.pk]), data)
     if case == "assignment accepting nothing":
         # An assignment lesson's page shows its settings, which refuse "neither" even for a draft.
@@ -302,6 +302,7 @@ def questions_form(quiz, *questions) -> dict:
     """The quiz's page: its settings and questions as (id or None, kind, text, choices lines, extra)."""
     data = {
         "max_attempts": quiz.max_attempts or "",
+        "weight": quiz.weight,
         "questions-TOTAL_FORMS": len(questions),
         "questions-INITIAL_FORMS": sum(1 for q in questions if q[0]),
     }
