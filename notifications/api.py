@@ -27,6 +27,13 @@ class EventSerializer(serializers.Serializer):
     topic = serializers.CharField()
     created_at = serializers.DateTimeField()
     data = serializers.DictField(help_text="title, url, summary; course_code and course_title for course events.")
+    not_for = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Users for whom it is not unread (who did it; who has their copy)."
+    )
+    group_for = serializers.IntegerField(
+        allow_null=True, help_text="The user for whom it counts unread once per `group` (course and kind)."
+    )
+    group = serializers.CharField(help_text="`<course id>:<kind>` when grouped, else empty.")
     html = serializers.CharField(help_text="The feed item, rendered as the pages render it.")
     parts = serializers.ListField(
         child=serializers.DictField(),

@@ -14,11 +14,31 @@ from .selectors import reaches_personal_feeds
 SUMMARY_LENGTH = 280
 
 
-def record(*, kind: str, topic: str, title: str, url: str = "", summary: str = "", course=None, actor=None) -> Event:
+def record(
+    *,
+    kind: str,
+    topic: str,
+    title: str,
+    url: str = "",
+    summary: str = "",
+    course=None,
+    actor=None,
+    quiet_for_id: int | None = None,
+    group_for_id: int | None = None,
+) -> Event:
+    """`quiet_for_id` and `group_for_id`: who the unread rule treats apart (Event's fields)."""
     payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH]}
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
-    event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)
+    event = Event.objects.create(
+        kind=kind,
+        topic=topic,
+        course=course,
+        actor=actor,
+        quiet_for_id=quiet_for_id,
+        group_for_id=group_for_id,
+        payload=payload,
+    )
     transaction.on_commit(partial(publish, event), robust=True)
     return event
 
