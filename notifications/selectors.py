@@ -189,17 +189,24 @@ def unread_groups(user, last_read: int, membership: Membership | None = None, co
     return list(rows.order_by("course__code", "kind"))
 
 
+def read_state(user) -> dict:
+    """The user's read state: `last_read` and unread_state. Two queries, or none after a read
+    service ran in this request (it keeps the new state on the request's user)."""
+    known = getattr(user, "_request_read_state", None)
+    if known is None:
+        last_read = last_read_id(user)
+        known = {"last_read": last_read, **unread_state(user, last_read)}
+    return known
+
+
 def activity_state(user) -> dict:
     """What every page header needs, in four cheap queries: membership, how far the user has read,
     what is unread (up to UNREAD_CAP items, unread_keys), and the socket's starting cursor. The
     cursor is the newest id of the whole log (a primary-key lookup): the page holds everything
     visible up to it, and the socket replays only what comes after."""
-    known = getattr(user, "_request_read_state", None)  # a read service ran in this request
-    if known is None:
-        last_read = last_read_id(user)
-        known = {"last_read": last_read, **unread_state(user, last_read)}
+    state = read_state(user)
     latest = Event.objects.aggregate(latest=Max("id"))["latest"] or 0
-    return {"latest_id": latest, **known}
+    return {"latest_id": latest, **state}
 
 
 def feed_page(user, *, limit: int = 20, membership: Membership | None = None):

@@ -55,6 +55,7 @@ def test_the_opener_answers_404_for_what_the_user_may_not_see(client, carol, dav
     client.force_login(carol)
     assert client.get(reverse("notifications:open", args=[hidden.pk])).status_code == 404
     assert client.get(reverse("notifications:open", args=[10**12])).status_code == 404
+    assert client.get(reverse("notifications:open", args=[10**30])).status_code == 404
     assert client.post(reverse("notifications:set_read", args=[hidden.pk]), {"read": "1"}).status_code == 404
 
 
