@@ -133,3 +133,17 @@ def test_the_message_carries_what_the_browser_needs_to_apply_the_same_rule(histo
     assert reply["group"] == f"{events['thread by carol'].course_id}:discussion_post"
     resource = event_message(events["resource added"])
     assert (resource["not_for"], resource["group_for"], resource["group"]) == ([], None, "")
+
+
+@pytest.mark.django_db
+def test_events_written_before_the_rule_get_its_facts_from_the_migration(history):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    assert history  # every kind of event, written with the rule's facts
+    written = {pk: (quiet, group) for pk, quiet, group in Event.objects.values_list("id", "quiet_for", "group_for")}
+    Event.objects.update(quiet_for=None, group_for=None)
+    import_module("notifications.migrations.0006_backfill_unread_rule_fields").backfill(apps, None)
+    backfilled = {pk: (quiet, group) for pk, quiet, group in Event.objects.values_list("id", "quiet_for", "group_for")}
+    assert backfilled == written and any(group for _, group in written.values())
