@@ -85,3 +85,25 @@ def test_the_notifications_page_has_no_violations_and_works_from_the_keyboard(
     expect(page.locator("#unread-count")).to_have_text("1")
     assert [v["id"] for v in axe(page)] == []
     page.context.close()
+
+
+def test_a_teachers_activity_adds_one_per_course_and_kind_live(
+    browser, daphne, alice, carol_in_cs101, dave_in_cs101, cs101
+):
+    from lms_site.testing import content
+
+    carol, dave = carol_in_cs101.student, dave_in_cs101.student
+    essay = content.assignment_lesson(content.module(cs101))
+    page = login_page(browser, daphne, alice)
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    badge = page.locator("#unread-count")
+    before = int(badge.inner_text())
+    feed = page.locator("ol[data-feed]")
+    for student in (carol, dave):
+        services.submit_assignment(student=student, assignment=essay, text="Mine.")
+    expect(feed.locator(".feed-assignment_submitted")).to_have_count(2, timeout=2000)
+    expect(feed.locator(".feed-course_completed")).to_have_count(2, timeout=2000)
+    # Two submissions are one item, two completions another; the joins were unread already.
+    expect(badge).to_have_text(str(before + 2))
+    assert selectors.unread_state(alice, selectors.last_read_id(alice))["unread"] == before + 2
+    page.context.close()
