@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, topics
+from . import selectors, services
 from .forms import FeedFilterForm
 
 GROUP_WORDS = {
@@ -70,7 +70,8 @@ def notification_list(request):
             "groups": groups,
             "marked_read": len(marked),
             "filter_query": urlencode(filters),
-            "topic_filter": topics.course_topic(course) if course else "",
+            "course_filter": course,
+            "kind_filter": kind,
             "here": request.get_full_path(),
         },
     )

@@ -107,3 +107,17 @@ def test_a_teachers_activity_adds_one_per_course_and_kind_live(
     expect(badge).to_have_text(str(before + 2))
     assert selectors.unread_state(alice, selectors.last_read_id(alice))["unread"] == before + 2
     page.context.close()
+
+
+def test_a_filtered_notifications_page_takes_only_matching_live_events(browser, daphne, alice, carol_in_cs101, cs101):
+    page = login_page(browser, daphne, carol_in_cs101.student)
+    page.goto("/notifications/?course=CS101&kind=new_resource")
+    expect(page.locator("#live-status")).to_have_attribute("data-state", "live")
+    before = int(page.locator("#unread-count").inner_text())  # CS101's publication, not shown here
+    services.post_announcement(author=alice, course=cs101, title="Not a resource", body="Hi")
+    services.add_resource(course=cs101, title="A resource", body="Text")
+    feed = page.locator("ol[data-feed]")
+    expect(feed.locator(".feed-item", has_text="A resource")).to_be_visible(timeout=2000)
+    expect(feed.locator(".feed-item", has_text="Not a resource")).to_have_count(0)
+    expect(page.locator("#unread-count")).to_have_text(str(before + 2))  # both are news, shown or not
+    page.context.close()

@@ -54,6 +54,16 @@ function unreadEffect(message) {
   return { unread: true, adds: 1 };
 }
 
+// A feed's filters: a topic (a course page's feed); on /notifications/ a course, a kind, and whether
+// the viewer's grouped events are listed (not unfiltered: they are one line per group there).
+function belongs(feed, message) {
+  const { topicFilter, courseFilter, kindFilter, skipGrouped } = feed.dataset;
+  if (topicFilter && topicFilter !== message.topic) return false;
+  if (courseFilter && (message.data || {}).course_code !== courseFilter) return false;
+  if (kindFilter && kindFilter !== message.kind) return false;
+  return !(skipGrouped !== undefined && message.group_for === me);
+}
+
 function insert(feed, html, id, unreadItem) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
@@ -111,8 +121,7 @@ function onEvent(message) {
     // A quiet event (a change, a removal) has no feed item and is never unread.
     const effect = unreadEffect(message);
     for (const feed of document.querySelectorAll("[data-feed]")) {
-      const filter = feed.dataset.topicFilter || "";
-      if (!filter || filter === message.topic) insert(feed, message.html, message.id, effect.unread);
+      if (belongs(feed, message)) insert(feed, message.html, message.id, effect.unread);
     }
     setUnread(unread + effect.adds);
   }
