@@ -88,7 +88,7 @@ def test_the_notifications_page_has_no_violations_and_works_from_the_keyboard(
 
 
 def test_a_teachers_activity_adds_one_per_course_and_kind_live(
-    browser, daphne, alice, carol_in_cs101, dave_in_cs101, cs101
+    browser, daphne, axe, alice, carol_in_cs101, dave_in_cs101, cs101
 ):
     from lms_site.testing import content
 
@@ -106,6 +106,17 @@ def test_a_teachers_activity_adds_one_per_course_and_kind_live(
     # Two submissions are one item, two completions another; the joins were unread already.
     expect(badge).to_have_text(str(before + 2))
     assert selectors.unread_state(alice, selectors.last_read_id(alice))["unread"] == before + 2
+
+    # On /notifications/ each group is one line, which the keyboard follows to its items.
+    page.goto("/notifications/")
+    group = page.get_by_role("link", name="2 new submissions in CS101")
+    expect(group).to_be_visible()
+    assert [v["id"] for v in axe(page)] == []
+    group.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/notifications/?course=CS101&kind=assignment_submitted")
+    expect(page.locator("ol[data-feed] > .feed-assignment_submitted")).to_have_count(2)
+    expect(page.locator("#unread-count")).to_have_text(str(before + 1))
     page.context.close()
 
 
