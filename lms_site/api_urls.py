@@ -17,6 +17,9 @@ urlpatterns = [
     path("auth/token", accounts_api.TokenView.as_view(), name="token"),
     path("", include("courses.api.urls")),
     path("events", notifications_api.EventListView.as_view(), name="events"),
+    path("events/unread", notifications_api.UnreadView.as_view(), name="events-unread"),
+    path("events/read", notifications_api.ReadAllView.as_view(), name="events-read"),
+    path("events/<int:event_id>/read", notifications_api.EventReadView.as_view(), name="event-read"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^[\s\S]*$", not_found),  # [\s\S], not ".": a path may hold a newline

@@ -254,7 +254,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             await self.refresh_membership()
 
     async def feed_read(self, message):
-        await self.send_json({"type": "read", "last_read": message["last_read"]})
+        await self.send_json({key: value for key, value in message.items() if key != "type"} | {"type": "read"})
 
     # The log-in behind the socket (notifications/sessions.py decides whether it holds).
 

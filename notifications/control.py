@@ -22,9 +22,11 @@ def membership_changed(user_ids) -> None:
     _send_after_commit(user_ids, {"type": "membership.changed"})
 
 
-def feed_read(user_id: int, last_read: int) -> None:
-    """The user's read cursor moved: every open tab clears its badge."""
-    _send_after_commit([user_id], {"type": "feed.read", "last_read": last_read})
+def feed_read(user_id: int, last_read: int, **state) -> None:
+    """The user's read state changed: every open tab sets its badge and its items' read marks.
+    `state`: `unread` (the badge), `groups` (the unread groups), `read_ids`, `unread_ids` (the
+    items that changed), `all` (everything up to `last_read` is read)."""
+    _send_after_commit([user_id], {"type": "feed.read", "last_read": last_read, **state})
 
 
 def session_check(user_ids) -> None:

@@ -27,11 +27,14 @@ def record(
     about: tuple[str, int] | None = None,
     quoted_by: list[int] | None = None,
     extra: dict | None = None,
+    quiet_for_id: int | None = None,
+    group_for_id: int | None = None,
 ) -> Event:
     """`about`: the object the event is about, ("resource", pk), so live parts can find it
     (payload `object`, `id`). `quoted_by`: the ids of earlier events just rewritten because they
     quote it (payload `events`), whose open feed items follow. `extra`: more payload fields (the ids
-    a live-parts renderer needs, `urgent`, `acknowledge`)."""
+    a live-parts renderer needs, `urgent`, `acknowledge`). `quiet_for_id` and `group_for_id`: who the
+    unread rule treats apart (Event's fields)."""
     payload = {"title": title, "url": url, "summary": summary[:SUMMARY_LENGTH], **(extra or {})}
     if about is not None:
         payload |= {"object": about[0], "id": about[1]}
@@ -39,7 +42,15 @@ def record(
         payload["events"] = quoted_by
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
-    event = Event.objects.create(kind=kind, topic=topic, course=course, actor=actor, payload=payload)
+    event = Event.objects.create(
+        kind=kind,
+        topic=topic,
+        course=course,
+        actor=actor,
+        quiet_for_id=quiet_for_id,
+        group_for_id=group_for_id,
+        payload=payload,
+    )
     transaction.on_commit(partial(publish, event), robust=True)
     if not event.is_quiet:
         # Mail and push are the worker's: the request only enqueues, after commit.

@@ -43,6 +43,17 @@ class Event(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who the unread rule (notifications/selectors.py, "The unread rule") treats apart, decided
+    # when the event is written: `quiet_for` sees it but it is not news to them (the author of the
+    # post replied to, who gets their own copy of the reply; the teacher whose lesson was released);
+    # `group_for` counts it within one item per course and kind (a teacher's joins, submissions,
+    # completions and posts in their course).
+    quiet_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    group_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -63,6 +74,11 @@ class Event(models.Model):
     def is_quiet(self) -> bool:
         return self.kind in self.QUIET_KINDS
 
+    @property
+    def group_key(self) -> str:
+        """The group a grouped event counts in (for `group_for`): its course and kind."""
+        return f"{self.course_id}:{self.kind}" if self.group_for_id else ""
+
 
 class ReadCursor(models.Model):
     """How far a user has read their feed: events up to last_read_id are read.
@@ -74,3 +90,20 @@ class ReadCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read up to #{self.last_read_id}"
+
+
+class ReadMark(models.Model):
+    """An exception to the cursor for one user and event: read above the cursor (opened, shown on
+    /notifications/, "mark read") or unread at or below it ("mark unread"). Written only for what
+    one person did to one item, so a broadcast still writes no row per recipient; "mark all read"
+    moves the cursor and deletes the marks."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    is_read = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="unique_read_mark")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {'read' if self.is_read else 'unread'} #{self.event_id}"

@@ -7,7 +7,7 @@ from accounts.privacy.erasure import mentioning, replacer
 from accounts.privacy.registry import eraser, export_section
 
 from . import topics
-from .models import Event, ReadCursor
+from .models import Event, ReadCursor, ReadMark
 
 
 @export_section("notifications")
@@ -16,6 +16,7 @@ def notifications(user) -> dict:
     their own actions caused."""
     cursor = ReadCursor.objects.filter(user=user).first()
     last_read = cursor.last_read_id if cursor else 0
+    marks = dict(ReadMark.objects.filter(user=user).values_list("event_id", "is_read"))
 
     def row(event: Event) -> dict:
         return {"id": event.pk, "kind": event.kind, "created_at": event.created_at, **event.payload}
@@ -25,7 +26,8 @@ def notifications(user) -> dict:
     caused = Event.objects.filter(actor=user).exclude(topic=own_topic).order_by("id")
     return {
         "read_up_to_event": last_read,
-        "addressed_to_you": [row(e) | {"read": e.pk <= last_read} for e in addressed],
+        "marked_read_or_unread": [{"event": pk, "read": is_read} for pk, is_read in sorted(marks.items())],
+        "addressed_to_you": [row(e) | {"read": marks.get(e.pk, e.pk <= last_read)} for e in addressed],
         "caused_by_you": [row(e) for e in caused],
     }
 
@@ -36,7 +38,11 @@ def erase_events(user, names) -> None:
     with no actor, FORMER_MEMBER wherever a title or summary named the person, and no summary for
     their own discussion posts (it was the post's text)."""
     ReadCursor.objects.filter(user=user).delete()
+    ReadMark.objects.filter(user=user).delete()
     Event.objects.filter(topic=topics.user_topic(user.pk)).delete()
+    # Who the unread rule treated apart: nobody now.
+    Event.objects.filter(quiet_for=user).update(quiet_for=None)
+    Event.objects.filter(group_for=user).update(group_for=None)
     replace = replacer(names)
     for event in Event.objects.filter(Q(actor=user) | mentioning("payload", names)):
         payload = dict(event.payload)

@@ -112,6 +112,11 @@ def _message(event: Event, html: str | None) -> dict:
         "topic": event.topic,
         "created_at": event.created_at.isoformat(),
         "data": event.payload,
+        # The unread rule's facts about people (selectors.counts_for), for the browser to mirror:
+        # not unread for these users; counted once per `group` for `group_for`.
+        "not_for": [pk for pk in (event.actor_id, event.quiet_for_id) if pk],
+        "group_for": event.group_for_id,
+        "group": event.group_key,
         "html": render_event(event) if html is None else html,
         "parts": render_parts(event),
     }

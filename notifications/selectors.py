@@ -3,12 +3,14 @@ ask here, so the rule exists once."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 
+from courses.models import Subscription
 from courses.permissions import is_site_admin, member_courses
 
 from . import topics
-from .models import Event, ReadCursor
+from .models import Event, ReadCursor, ReadMark
 
 # Catalog-topic kinds that are news for every user, not only for the catalog page.
 PERSONAL_CATALOG_KINDS = (Event.Kind.COURSE_PUBLISHED,)
@@ -98,15 +100,113 @@ def last_read_id(user) -> int:
 UNREAD_CAP = 100
 
 
+# The unread rule, defined here once (docs/architecture.md, "The unread rule"; the table test is
+# notifications/tests/test_unread_rule.py). An event the viewer may see (news_for) is unread for them
+# when it is news to them (`counts_for`) and they have not read it (`not_read`). Counted items are
+# single events, except that the events grouped for the viewer (Event.group_for: a teacher's joins,
+# submissions, completions and posts in their course) count once per course and kind.
+# static/js/activity.js mirrors `counts_for` for live events from the message's `not_for`,
+# `group_for` and `group` (rendering.event_message); the rest of it cannot apply to a new event.
+
+
+def counts_for(user) -> Q:
+    """Whether a visible event is news to this person: not their own doing (actor), not a copy
+    that is not news to them (quiet_for: the author replied to, who has their own copy; the teacher
+    whose lesson was released), not from before they joined the site, and on a course's topic not
+    from before they subscribed to the course (a teacher has no subscription: every event of their
+    course counts)."""
+    joined_course_later = Subscription.objects.filter(
+        student=user.pk, course=OuterRef("course"), subscribed_at__gt=OuterRef("created_at")
+    )
+    return (
+        ~Q(actor=user.pk)
+        & ~Q(quiet_for=user.pk)
+        & Q(created_at__gte=user.date_joined)
+        & ~(Q(topic__startswith=topics.course_topic("")) & Exists(joined_course_later))
+    )
+
+
+def not_read(user, last_read: int) -> Q:
+    """Above the cursor and not marked read, or marked unread."""
+    marks = ReadMark.objects.filter(user=user.pk)
+    read = marks.filter(is_read=True).values("event_id")
+    unread = marks.filter(is_read=False).values("event_id")
+    return (Q(id__gt=last_read) & ~Q(id__in=read)) | Q(id__in=unread)
+
+
+def unread_events(user, last_read: int, membership: Membership | None = None) -> QuerySet[Event]:
+    """Every unread event of this user, grouped ones included (one by one)."""
+    return news_for(user, membership).filter(counts_for(user), not_read(user, last_read))
+
+
+def unread_keys(user, last_read: int, membership: Membership | None = None) -> list[str]:
+    """What the badge counts, one query: a key per unread item, `e:<event id>` for a single event,
+    `g:<course id>:<kind>` for a group, at most UNREAD_CAP of them."""
+    key = Case(
+        When(group_for=user.pk, then=Concat(Value("g:"), Cast("course_id", CharField()), Value(":"), F("kind"))),
+        default=Concat(Value("e:"), Cast("id", CharField())),
+        output_field=CharField(),
+    )
+    unread = unread_events(user, last_read, membership)
+    # The newest single events up to the cap (the database stops there, as the count before the
+    # rule did), and the grouped ones (the teacher's own, a few groups per course) for DISTINCT.
+    singles = unread.exclude(group_for=user.pk).order_by("-id").values("id")[:UNREAD_CAP]
+    grouped = unread.filter(group_for=user.pk).values("id")
+    keys = Event.objects.filter(Q(id__in=singles) | Q(id__in=grouped)).annotate(key=key).order_by()
+    return list(keys.values_list("key", flat=True).distinct()[:UNREAD_CAP])
+
+
+def unread_state(user, last_read: int, membership: Membership | None = None) -> dict:
+    """The badge's count, the unread groups (`<course id>:<kind>`) and the unread single events
+    among the counted keys (all of them below the cap)."""
+    keys = unread_keys(user, last_read, membership)
+    return {
+        "unread": len(keys),
+        "groups": sorted(key[2:] for key in keys if key.startswith("g:")),
+        "unread_ids": sorted(int(key[2:]) for key in keys if key.startswith("e:")),
+    }
+
+
+def is_unread(event: Event, state: dict) -> bool:
+    if event.group_for_id:
+        return event.group_key in state["groups"]
+    return event.pk in state["unread_ids"]
+
+
+def mark_unread(events, state: dict) -> list[Event]:
+    """Set `is_unread` on each event for a feed to show (the partial reads it)."""
+    for event in events:
+        event.is_unread = is_unread(event, state)
+    return events
+
+
+def unread_groups(user, last_read: int, membership: Membership | None = None, course_code: str = "") -> list[dict]:
+    """The viewer's unread groups, for /notifications/: course, kind and how many events each."""
+    events = unread_events(user, last_read, membership).filter(group_for=user.pk)
+    if course_code:
+        events = events.filter(course__code=course_code)
+    rows = events.values("course_id", "course__code", "kind").annotate(count=Count("id"))
+    return list(rows.order_by("course__code", "kind"))
+
+
+def read_state(user) -> dict:
+    """The user's read state: `last_read` and unread_state. Two queries, or none after a read
+    service ran in this request (it keeps the new state on the request's user)."""
+    known = getattr(user, "_request_read_state", None)
+    if known is None:
+        last_read = last_read_id(user)
+        known = {"last_read": last_read, **unread_state(user, last_read)}
+    return known
+
+
 def activity_state(user) -> dict:
     """What every page header needs, in four cheap queries: membership, how far the user has read,
-    how many are unread (counted up to UNREAD_CAP), and the socket's starting cursor. The cursor is
-    the newest id of the whole log (a primary-key lookup): the page holds everything visible up to
-    it, and the socket replays only what comes after."""
-    last_read = last_read_id(user)
-    unread = news_for(user).filter(id__gt=last_read)[:UNREAD_CAP].count()
+    what is unread (up to UNREAD_CAP items, unread_keys), and the socket's starting cursor. The
+    cursor is the newest id of the whole log (a primary-key lookup): the page holds everything
+    visible up to it, and the socket replays only what comes after."""
+    state = read_state(user)
     latest = Event.objects.aggregate(latest=Max("id"))["latest"] or 0
-    return {"latest_id": latest, "last_read": last_read, "unread": unread}
+    return {"latest_id": latest, **state}
 
 
 def feed_page(user, *, limit: int = 20, membership: Membership | None = None):

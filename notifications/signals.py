@@ -93,7 +93,10 @@ def subscribed(sender, instance: Subscription, created: bool, raw: bool = False,
     course, student = instance.course, instance.student
     common = {"kind": Event.Kind.SUBSCRIPTION, "course": course, "actor": student, "url": course.get_absolute_url()}
     record(
-        topic=topics.user_topic(course.instructor_id), title=f"{student.display_name()} joined {course.code}", **common
+        topic=topics.user_topic(course.instructor_id),
+        title=f"{student.display_name()} joined {course.code}",
+        group_for_id=course.instructor_id,
+        **common,
     )
     record(topic=topics.user_topic(student.pk), title=f"Subscribed to {course.code}", summary=course.title, **common)
     control.membership_changed([student.pk])
@@ -240,6 +243,7 @@ def lesson_announced(sender, instance, raw: bool = False, **kwargs):
         title=instance.title,
         url=instance.get_absolute_url(),
         about=("lesson", instance.pk),
+        quiet_for_id=course.instructor_id,  # they wrote and released it: not news to them
     )
 
 
@@ -288,6 +292,7 @@ def submission_saved(sender, instance, created: bool, raw: bool = False, **kwarg
             summary="Late" if instance.is_late else "",
             course=course,
             actor=instance.student,
+            group_for_id=course.instructor_id,
         )
     graded_changed = instance.points != instance.saved_value("points") or (
         instance.feedback != instance.saved_value("feedback")
@@ -315,6 +320,7 @@ def course_completed(sender, instance, created: bool, raw: bool = False, **kwarg
         topic=topics.user_topic(course.instructor_id),
         title=f"{student.display_name()} completed {course.code}",
         url=reverse("courses:outline", args=[course.code]),
+        group_for_id=course.instructor_id,
         **common,
     )
     record(
@@ -343,9 +349,18 @@ def discussion_posted(sender, instance, created: bool, raw: bool = False, **kwar
         "actor": author,
     }
     title = f"New thread: {thread.title}" if is_opening else f"{name} replied in {thread.title}"
-    record(topic=topics.course_topic(course.code), title=title, **common)
     parent = instance.parent
-    if parent is not None and parent.author_id and parent.author_id != instance.author_id:
+    replied_to = parent.author_id if parent is not None and parent.author_id != instance.author_id else None
+    # The course's copy is grouped for its teacher, and is not news to the author replied to: their
+    # own copy below is their one item (the unread rule, notifications/selectors.py).
+    record(
+        topic=topics.course_topic(course.code),
+        title=title,
+        quiet_for_id=replied_to,
+        group_for_id=course.instructor_id,
+        **common,
+    )
+    if replied_to:
         record(
             topic=topics.user_topic(parent.author_id), title=f"{name} replied to your post in {thread.title}", **common
         )

@@ -26,8 +26,11 @@ def plan(event_id: int) -> int:
     if kind not in preferences.DEFAULTS:
         return 0
     urgent = kind == preferences.URGENT
-    # Nothing you did yourself.
-    users = list(selectors.recipients_of(event).exclude(pk=event.actor_id or 0))
+    # The unread rule's exceptions hold for mail too: nothing you did yourself, and not a copy you
+    # get elsewhere (the course's copy of a reply to your post; your personal one is mailed).
+    users = list(
+        selectors.recipients_of(event).exclude(pk__in=[pk for pk in (event.actor_id, event.quiet_for_id) if pk])
+    )
     if not users:
         return 0
     ids = [user.pk for user in users]

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, tuple[str, bool]] = {
     URGENT: (EmailMode.IMMEDIATELY, True),
     Event.Kind.ANNOUNCEMENT: (EmailMode.IMMEDIATELY, True),
     Event.Kind.GRADE_POSTED: (EmailMode.IMMEDIATELY, True),
+    Event.Kind.MODERATION: (EmailMode.IMMEDIATELY, False),
     Event.Kind.DISCUSSION_POST: (EmailMode.DAILY, False),
     Event.Kind.NEW_RESOURCE: (EmailMode.DAILY, False),
     Event.Kind.NEW_LESSON: (EmailMode.DAILY, False),

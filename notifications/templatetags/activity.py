@@ -16,11 +16,8 @@ def activity_feed(context, course=None):
         events = selectors.feed_page(user, limit=settings.FEED_PAGE_SIZE)
     else:
         events = selectors.course_feed(course, limit=settings.FEED_PAGE_SIZE)
-    return {
-        "events": events,
-        "course": course,
-        "last_read": context["activity"]["last_read"],
-    }
+    # Unread as the header counted it (selectors.unread_state): no query of its own.
+    return {"events": selectors.mark_unread(events, context["activity"]), "course": course}
 
 
 @register.inclusion_tag("notifications/_catalog_news.html")

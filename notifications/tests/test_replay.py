@@ -36,7 +36,19 @@ def test_an_event_message_carries_the_rendered_feed_item(daphne, carol_in_cs101,
     services.add_resource(course=cs101, title="Slides <b>1</b>", url="https://example.edu/s1")
     client = SocketClient.of(daphne, carol_in_cs101.student, after=start)
     message = client.until(lambda m: m["type"] == "event")
-    assert set(message) == {"type", "id", "kind", "topic", "created_at", "data", "html", "parts"}
+    assert set(message) == {
+        "type",
+        "id",
+        "kind",
+        "topic",
+        "created_at",
+        "data",
+        "html",
+        "parts",
+        "not_for",
+        "group_for",
+        "group",
+    }
     assert message["kind"] == "new_resource" and message["topic"] == "course:CS101"
     assert message["data"]["title"] == "Slides <b>1</b>"
     assert f'id="event-{message["id"]}"' in message["html"]

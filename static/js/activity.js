@@ -8,9 +8,12 @@ const WATCHDOG_MS = 70000; // silence longer than ~3 heartbeats: the connection 
 const MAX_BACKOFF_MS = 15000;
 
 const seen = new Set(); // ids this page holds: duplicates (replay and live) are dropped
-const news = new Set(); // those of them that count unread (not quiet)
 let latest = Number(body.dataset.latestId || 0);
 let lastRead = Number(body.dataset.lastRead || 0);
+const me = Number(body.dataset.userId || 0);
+// The viewer's unread groups (`<course id>:<kind>`): a grouped event adds to the badge only when
+// its group is not unread yet.
+let groups = new Set((body.dataset.unreadGroups || "").split(" ").filter(Boolean));
 const badge = document.getElementById("unread-count");
 const status = document.getElementById("live-status");
 let unread = Number(badge?.dataset.unread || 0);
@@ -22,7 +25,6 @@ let watchdog = null;
 for (const item of document.querySelectorAll("[data-event-id]")) {
   const id = Number(item.dataset.eventId);
   seen.add(id);
-  news.add(id);
   latest = Math.max(latest, id);
 }
 
@@ -39,12 +41,35 @@ function setUnread(count) {
   badge.textContent = unread > 99 ? "99+" : String(unread); // the server counts up to 100
 }
 
-function insert(feed, html, id) {
+// The unread rule (notifications/selectors.py, counts_for) for an event that has just arrived:
+// its cursor and read marks cannot concern it yet, and it is after the viewer joined; what is left
+// is who it is not news for, and the groups.
+function unreadEffect(message) {
+  if (message.id <= lastRead || (message.not_for || []).includes(me)) return { unread: false, adds: 0 };
+  if (message.group_for === me && message.group) {
+    const adds = groups.has(message.group) ? 0 : 1;
+    groups.add(message.group);
+    return { unread: true, adds };
+  }
+  return { unread: true, adds: 1 };
+}
+
+// A feed's filters: a topic (a course page's feed); on /notifications/ a course, a kind, and whether
+// the viewer's grouped events are listed (not unfiltered: they are one line per group there).
+function belongs(feed, message) {
+  const { topicFilter, courseFilter, kindFilter, skipGrouped } = feed.dataset;
+  if (topicFilter && topicFilter !== message.topic) return false;
+  if (courseFilter && (message.data || {}).course_code !== courseFilter) return false;
+  if (kindFilter && kindFilter !== message.kind) return false;
+  return !(skipGrouped !== undefined && message.group_for === me);
+}
+
+function insert(feed, html, id, unreadItem) {
   const template = document.createElement("template");
   template.innerHTML = html.trim();
   const item = template.content.firstElementChild;
   if (!item) return;
-  if (id > lastRead) item.classList.add("unread");
+  if (unreadItem) item.classList.add("unread");
   feed.querySelector(":scope > [data-empty]")?.remove();
   // Newest first; a replayed older event goes to its place by id.
   const after = [...feed.querySelectorAll(":scope > [data-event-id]")].find(
@@ -95,23 +120,28 @@ function onEvent(message) {
   applyParts(message.parts);
   if (message.html) {
     // A quiet event (a change, a removal) has no feed item and is never unread.
+    const effect = unreadEffect(message);
     for (const feed of document.querySelectorAll("[data-feed]")) {
-      const filter = feed.dataset.topicFilter || "";
-      if (!filter || filter === message.topic) insert(feed, message.html, message.id);
+      if (belongs(feed, message)) insert(feed, message.html, message.id, effect.unread);
     }
-    news.add(message.id);
-    if (message.id > lastRead) setUnread(unread + 1);
+    setUnread(unread + effect.adds);
   }
   // Page modules (a thread's live replies) react to the same events without a socket of their own.
   document.dispatchEvent(new CustomEvent("activity:event", { detail: message }));
 }
 
+// The server's read state after a change in any tab (mark all read, an item opened, shown or
+// marked): the badge and groups as it counted them, and the items that changed.
 function onRead(message) {
   lastRead = Math.max(lastRead, message.last_read);
-  // Unread: what this page received beyond the new cursor (usually nothing).
-  setUnread([...news].filter((id) => id > lastRead).length);
-  for (const item of document.querySelectorAll(".feed-item.unread")) {
-    if (Number(item.dataset.eventId) <= lastRead) item.classList.remove("unread");
+  setUnread(message.unread);
+  groups = new Set(message.groups || []);
+  const read = new Set(message.read_ids || []);
+  const unreadIds = new Set(message.unread_ids || []);
+  for (const item of document.querySelectorAll(".feed-item[data-event-id]")) {
+    const id = Number(item.dataset.eventId);
+    if (unreadIds.has(id)) item.classList.add("unread");
+    else if (read.has(id) || (message.all && id <= lastRead)) item.classList.remove("unread");
   }
 }
 
