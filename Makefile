@@ -79,6 +79,8 @@ bench: $(VENV)/.dev
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.pages --database postgres; fi
 	$(PY) -m bench.writes --databases $(BENCH_DATABASES)
 	$(PY) -m bench.replay
+	$(PY) -m bench.delivery --database sqlite
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.delivery --database postgres; fi
 
 # Scale-out, locally: nginx on CLUSTER_PORT -> two daphne processes, Redis, DATABASE_URL.
 CLUSTER_PORT ?= 8080
