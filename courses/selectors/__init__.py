@@ -2,7 +2,7 @@
 discussions. Re-exported here so callers say `selectors.dashboard(user)`; the rules themselves live in
 courses/permissions.py."""
 
-from .calendar import DueItem, due_between, lesson_due_item, upcoming
+from .calendar import DueItem, due_between, lesson_due_item, lesson_due_items, upcoming
 from .catalog import (
     acknowledged_ids,
     acknowledgement_expected,
@@ -64,6 +64,7 @@ __all__ = [
     "get_thread",
     "learning_progress",
     "lesson_due_item",
+    "lesson_due_items",
     "own_submission",
     "public_outline",
     "quiz_questions",

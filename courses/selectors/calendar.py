@@ -154,5 +154,10 @@ def due_between(user, *, start, end=None, now=None) -> list[DueItem]:
 def lesson_due_item(lesson_id: int, *, now=None) -> DueItem | None:
     """A lesson's item as every member of its course sees it (no one's own state), or None if it is
     not one (a draft, a text lesson, no due time): for the live parts of open pages."""
+    return lesson_due_items([lesson_id], now=now).get(lesson_id)
+
+
+def lesson_due_items(lesson_ids, *, now=None) -> dict[int, DueItem]:
+    """lesson_due_item for many lessons in one query (a page of events), by lesson id."""
     now = now or timezone.now()
-    return next(iter(_items(_due_lessons(now).filter(pk=lesson_id), now)), None)
+    return {item.lesson.pk: item for item in _items(_due_lessons(now).filter(pk__in=list(lesson_ids)), now)}

@@ -161,8 +161,9 @@ def test_the_api_renders_a_page_of_changes_in_a_fixed_number_of_queries(
         services.post_announcement(author=alice, course=cs101, title=f"A{number}", body="...")
     client = client_for(carol)
     # token + user, membership, events; their parts: the quoted events, then resources,
-    # announcements, lessons and the course page's modules (one query each, notifications/live.py).
-    with django_assert_num_queries(8):
+    # announcements, lessons and the course page's modules (one query each, notifications/live.py), and
+    # the Upcoming panels' items (notifications/upcoming.py).
+    with django_assert_num_queries(9):
         body = client.get("/api/v1/events", {"limit": 100}).json()
     assert any(message["parts"] for message in body["results"])
 
@@ -194,6 +195,6 @@ def test_the_api_renders_progress_changes_in_a_fixed_number_of_queries(
     client = client_for(carol)
     # token + user, membership, events, her progress (one query for all of them), the lessons and
     # outline modules of the new_lesson events
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         body = client.get("/api/v1/events", {"limit": 100}).json()
     assert sum(1 for message in body["results"] if message["kind"] == "content_changed") == 8

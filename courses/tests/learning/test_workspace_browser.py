@@ -83,20 +83,12 @@ def test_an_instructor_builds_a_course_in_fewer_than_half_the_page_loads(
     add_lesson(page, module, "Essay", "assignment")
     quiz = Lesson.objects.get(title="Check-in").quiz
 
-    # Questions on the question pages (choices inline there), opened from the workspace.
+    # Questions on the question page opened from the workspace, choices under their question (one
+    # per line, "* " marking the right one).
     page.get_by_role("link", name="Add a question to Check-in").click()
     page.wait_for_url("**/question/add/**")
-    page.get_by_role("button", name="Add another Choice").click()
-    page.get_by_role("button", name="Add another Choice").click()
-    add_question(
-        page,
-        quiz.pk,
-        "single",
-        "2 + 2 = ?",
-        "_addanother",
-        **{"#id_choices-0-text": "4", "check:#id_choices-0-is_correct": "", "#id_choices-1-text": "5"},
-    )
-    add_question(page, quiz.pk, "true_false", "HTML is a language.", "_addanother", **{"select:#id_is_true": "true"})
+    add_question(page, quiz.pk, "single", "2 + 2 = ?", "_addanother", **{"#id_choices": "* 4\n5"})
+    add_question(page, quiz.pk, "true_false", "HTML is a language.", "_addanother", **{"check:#id_is_true_0": ""})
     add_question(page, quiz.pk, "short", "Tag for a link?", "_save", **{"#id_accepted_answers": "a"})
     assert Question.objects.filter(quiz=quiz).count() == 3
     page.goto(f"/admin/courses/course/{course.pk}/workspace/")
@@ -140,7 +132,7 @@ def test_three_submissions_are_graded_with_save_and_grade_next_and_each_student_
     open_pages = {}
     for student in students:
         open_pages[student.username] = logged_in_page(student)
-        open_pages[student.username].goto("/dashboard/")  # their feed; the grades page's live parts come later
+        open_pages[student.username].goto(essay.lesson.get_absolute_url())  # the assignment page, open
         expect(open_pages[student.username].locator("#live-status")).to_have_attribute("data-state", "live")
 
     page = admin_login_page(browser, daphne, alice)
@@ -160,9 +152,11 @@ def test_three_submissions_are_graded_with_save_and_grade_next_and_each_student_
     expect(page.get_by_text("Nothing to grade.")).to_be_visible()
 
     for points, student in zip([8, 6, 9], students, strict=True):
-        feed = open_pages[student.username].locator("[data-feed] .feed-grade_posted")
-        expect(feed).to_have_count(1)
-        expect(feed).to_contain_text(f"Essay: {points}/10")
+        # In place on the open assignment page (its live part), no reload; and one unread item.
+        grade = open_pages[student.username].locator(f'[data-live="assignment-grade-{essay.pk}"]')
+        expect(grade).to_contain_text(f"Grade: {points}/10", timeout=2000)
+        expect(grade).to_contain_text(f"Well argued, {student.first_name}.")
+        expect(open_pages[student.username].locator("#unread-count")).to_have_text("1")
     page.context.close()
 
 
