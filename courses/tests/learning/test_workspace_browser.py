@@ -134,6 +134,7 @@ def test_three_submissions_are_graded_with_save_and_grade_next_and_each_student_
         open_pages[student.username] = logged_in_page(student)
         open_pages[student.username].goto(essay.lesson.get_absolute_url())  # the assignment page, open
         expect(open_pages[student.username].locator("#live-status")).to_have_attribute("data-state", "live")
+    badges = {name: int(open_page.locator("#unread-count").inner_text()) for name, open_page in open_pages.items()}
 
     page = admin_login_page(browser, daphne, alice)
     page.goto(f"/admin/courses/course/{cs101.pk}/grading/")
@@ -156,7 +157,7 @@ def test_three_submissions_are_graded_with_save_and_grade_next_and_each_student_
         grade = open_pages[student.username].locator(f'[data-live="assignment-grade-{essay.pk}"]')
         expect(grade).to_contain_text(f"Grade: {points}/10", timeout=2000)
         expect(grade).to_contain_text(f"Well argued, {student.first_name}.")
-        expect(open_pages[student.username].locator("#unread-count")).to_have_text("1")
+        expect(open_pages[student.username].locator("#unread-count")).to_have_text(str(badges[student.username] + 1))
     page.context.close()
 
 
