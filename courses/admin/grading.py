@@ -1,5 +1,6 @@
 """Grading from the course workspace: a queue of the submissions that need a grade (oldest first,
-late ones marked), a grading page (the submitted text, a preview of an image file, points "out of
+late ones marked), a grading page (the submitted text, a preview of an image file or of a PDF's
+first pages rendered on the server, courses/previews.py, points "out of
 N", feedback in Markdown, "save and grade next"), and the quizzes' regrade and per-attempt score
 override with its reason. The student is told live by the events the saves cause
 (notifications/signals.py).
@@ -14,12 +15,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from .. import services
+from .. import previews, services
 from ..files import PASSIVE_TYPES
 from ..markup import MARKDOWN_HELP
 from ..models import Attempt, Quiz, Submission
@@ -50,6 +51,8 @@ class OverrideForm(forms.Form):
 
 def preview_kind(file_name: str) -> str:
     guessed = mimetypes.guess_type(file_name)[0]
+    if guessed == "application/pdf":
+        return "pdf"
     return "image" if guessed in PREVIEW_IMAGES else "download"
 
 
@@ -63,6 +66,11 @@ class Grading:
         return [
             path("<int:pk>/grading/", view(self.queue), name="courses_course_grading"),
             path("<int:pk>/grading/submissions/<int:submission>/", view(self.grade), name="courses_course_grade"),
+            path(
+                "<int:pk>/grading/submissions/<int:submission>/pages/<int:page>.png",
+                view(self.pdf_page),
+                name="courses_course_grade_page",
+            ),
             path("<int:pk>/grading/quizzes/<int:quiz>/", view(self.attempts), name="courses_course_attempts"),
             path("<int:pk>/grading/quizzes/<int:quiz>/regrade/", view(self.regrade), name="courses_course_regrade"),
         ]
@@ -88,13 +96,31 @@ class Grading:
         )
         return TemplateResponse(request, "admin/courses/grading/queue.html", context)
 
-    def grade(self, request, pk, submission):
+    def _submission(self, request, pk, submission) -> tuple:
         course = selectors.get_taught_course(request.user, pk)
         submission = get_object_or_404(
             Submission.objects.select_related("student", "assignment__lesson__module", "graded_by"),
             pk=submission,
             assignment__lesson__module__course=course,
         )
+        return course, submission
+
+    def pdf_page(self, request, pk, submission, page):
+        """A page of a submitted PDF as an image (courses/previews.py), for the course's teacher."""
+        _, submission = self._submission(request, pk, submission)
+        if not submission.file:
+            raise Http404("No file was submitted.")
+        try:
+            png = previews.page_png(submission.file, page)
+        except previews.NoPreview as error:
+            raise Http404(str(error)) from error
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=300"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    def grade(self, request, pk, submission):
+        course, submission = self._submission(request, pk, submission)
         max_points = submission.assignment.max_points
         if request.method == "POST":
             form = GradeForm(request.POST, max_points=max_points)
@@ -112,6 +138,13 @@ class Grading:
             initial = {"points": submission.points, "feedback": submission.feedback}
             form = GradeForm(initial=initial, max_points=max_points)
         waiting = selectors.grading_queue(course).exclude(pk=submission.pk).count()
+        preview = preview_kind(submission.file_name) if submission.file else None
+        pages = 0
+        if preview == "pdf":
+            try:
+                pages = previews.page_count(submission.file)
+            except previews.NoPreview:
+                preview = "download"
         context = self.context(
             request,
             course,
@@ -120,7 +153,8 @@ class Grading:
             form=form,
             max_points=max_points,
             waiting=waiting,
-            preview=preview_kind(submission.file_name) if submission.file else None,
+            preview=preview,
+            pdf_pages=range(1, pages + 1),
             file_url=reverse("courses:submission_file", args=[course.code, submission.pk]) if submission.file else "",
         )
         return TemplateResponse(request, "admin/courses/grading/grade.html", context)
