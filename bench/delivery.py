@@ -96,7 +96,7 @@ def main() -> None:
     for workers in (1, 2):
         env = {**PRODUCTION_LIKE, **sink.env, "MAIL_COALESCE_SECONDS": "0", "DELIVERY_TICK_SECONDS": "0.5"}
         servers = [WorkerServer(database_url=url, extra_env=env).start() for _ in range(workers)]
-        received_before = len(sink.messages)
+        received_before = len(sink.raw)
         started = time.perf_counter()
         from courses import services
 
@@ -111,7 +111,7 @@ def main() -> None:
         throughput.append(
             {
                 "workers": workers,
-                "mails": len(sink.messages) - received_before,
+                "mails": len(sink.raw) - received_before,
                 "seconds": round(seconds, 1),
                 "mails/s": round(len(students) / seconds),
                 "floor (smtplib) mails/s": round(floor),
