@@ -5,6 +5,7 @@ HTML, odd link syntax) can reach a page unsanitised. Where a text is quoted in o
 item), `markdown_to_text` gives the same text without its markup."""
 
 import re
+import threading
 from html import unescape as html_unescape
 
 import markdown
@@ -48,10 +49,27 @@ def sanitise(html: str) -> str:
     )
 
 
+_parsers = threading.local()
+
+
+def _parser() -> markdown.Markdown:
+    """One Markdown parser per thread, reset between texts: building one loads its extensions,
+    which cost more than rendering a feed item's summary (docs/performance.md). Parsers are not
+    thread-safe, hence one per thread."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return parser
+
+
 def render_markdown(text: str) -> SafeString:
     if not text:
         return mark_safe("")
-    html = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
+    parser = _parser()
+    try:
+        html = parser.convert(text)
+    finally:
+        parser.reset()
     return mark_safe(sanitise(html))  # noqa: S308  (sanitised just above)
 
 

@@ -5,11 +5,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import FeedFilterForm
+from .models import Event
 
 GROUP_WORDS = {
     "subscription": ("new member", "new members"),
@@ -22,6 +24,24 @@ GROUP_WORDS = {
 def _local(url: str) -> bool:
     """A path of this site only: no scheme, no host (not even ours), no protocol-relative `//`."""
     return bool(url) and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most MAX_PAGES pages: a COUNT over a student's whole history was a third of the
+    page's time on the benchmark data (docs/performance.md). Beyond it the page says "of more than 50".
+    The count is taken without ordering, so the database stops at the cap."""
+
+    MAX_PAGES = 50
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.per_page * self.MAX_PAGES + 1].count()
+
+    @property
+    def pages_label(self) -> str:
+        """ "12", or "more than 50" when the count stopped at the cap."""
+        capped = self.count > self.per_page * self.MAX_PAGES
+        return f"more than {self.MAX_PAGES}" if capped else str(self.num_pages)
 
 
 @login_required
@@ -41,8 +61,11 @@ def notification_list(request):
         events = events.filter(course__code=course)
     # Without a kind, a teacher's grouped activity is the groups' lines above the list.
     events = events.filter(kind=kind) if kind else events.exclude(group_for=user.pk)
-    page = Paginator(events, settings.FEED_PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = list(page.object_list)
+    # Paged by id (the covering index sorts them), then the page's rows: selectors.newest's reason.
+    page = CappedPaginator(events.values_list("id", flat=True), settings.FEED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(Event.objects.filter(id__in=list(page.object_list)).order_by("-id"))
     last_read = selectors.last_read_id(user)
     unread = set(
         selectors.unread_events(user, last_read, membership)

@@ -33,7 +33,8 @@ def busy_cs101(cs101, carol_in_cs101):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("events", [1, 30])
-@pytest.mark.parametrize(("query", "queries"), [("", 13), ("?course=CS101&kind=new_resource", 12)])
+# The page's ids, then their rows (selectors.newest: the covering index sorts the ids).
+@pytest.mark.parametrize(("query", "queries"), [("", 14), ("?course=CS101&kind=new_resource", 13)])
 def test_the_page_costs_the_same_queries_however_many_events(
     client, carol, busy_cs101, events, query, queries, django_assert_num_queries
 ):
@@ -136,3 +137,16 @@ def test_the_badge_counts_up_to_a_hundred_then_says_99_plus(client, carol, carol
     ReadCursor.objects.create(user=carol, last_read_id=newest_id() - 7)
     html = client.get(DASHBOARD).content.decode()
     assert 'data-unread="7">7</span>' in html
+
+
+@pytest.mark.django_db
+def test_a_long_history_is_counted_up_to_a_cap(client, carol, busy_cs101, monkeypatch):
+    from notifications.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "MAX_PAGES", 1)  # 20 items; the page has 25
+    busy_cs101(25)
+    client.force_login(carol)
+    page = client.get("/notifications/").content.decode()
+    assert "Page 1 of more than 1" in page and 'rel="next"' in page
+    last = client.get("/notifications/?page=2").content.decode()
+    assert "Page 2 of more than 1" in last and 'rel="next"' not in last
