@@ -152,7 +152,9 @@ def unread_keys(user, last_read: int, membership: Membership | None = None) -> l
     # rule did), and the grouped ones (the teacher's own, a few groups per course) for DISTINCT.
     singles = unread.exclude(group_for=user.pk).order_by("-id").values("id")[:UNREAD_CAP]
     grouped = unread.filter(group_for=user.pk).values("id")
-    keys = Event.objects.filter(Q(id__in=singles) | Q(id__in=grouped)).annotate(key=key).order_by()
+    # From the viewer's news again (the same rows): the topic index bounds the scan, where the two
+    # IN terms alone made PostgreSQL read the whole log (18 ms on the benchmark data).
+    keys = news_for(user, membership).filter(Q(id__in=singles) | Q(id__in=grouped)).annotate(key=key).order_by()
     return list(keys.values_list("key", flat=True).distinct()[:UNREAD_CAP])
 
 
