@@ -415,14 +415,15 @@ def _deleted_with(origin, *containers) -> bool:
     return issubclass(model, containers)
 
 
-def _quiet(kind: str, *, course, obj: str, pk: int, title: str, quoted_by: list[int], topic: str | None = None):
+def _quiet(kind: str, instance, *, course, quoted_by=(), topic: str | None = None):
+    """A quiet event about `instance` (payload `object`: its model's name, `id`: its pk)."""
     record(
         kind=kind,
         topic=topic or topics.course_topic(course.code),
-        title=title,
+        title=instance.title,
         course=course,
-        about=(obj, pk),
-        quoted_by=quoted_by,
+        about=(instance._meta.model_name, instance.pk),
+        quoted_by=list(quoted_by),
     )
 
 
@@ -439,14 +440,7 @@ def resource_changed(sender, instance: Resource, created: bool, raw: bool = Fals
     course = instance.course
     quoting = _quoting(Event.Kind.NEW_RESOURCE, f"#resource-{instance.pk}", course.pk)
     rewritten = rewrite(quoting, title=instance.title, summary=f"New {instance.kind} in {course.code}")
-    _quiet(
-        Event.Kind.CONTENT_CHANGED,
-        course=course,
-        obj="resource",
-        pk=instance.pk,
-        title=instance.title,
-        quoted_by=rewritten,
-    )
+    _quiet(Event.Kind.CONTENT_CHANGED, instance, course=course, quoted_by=rewritten)
 
 
 @receiver(post_delete, sender=Resource, dispatch_uid="event_resource_removed")
@@ -455,14 +449,7 @@ def resource_removed(sender, instance: Resource, origin=None, **kwargs):
         return
     course = instance.course
     rewritten = rewrite(_quoting(Event.Kind.NEW_RESOURCE, f"#resource-{instance.pk}", course.pk), url="")
-    _quiet(
-        Event.Kind.CONTENT_REMOVED,
-        course=course,
-        obj="resource",
-        pk=instance.pk,
-        title=instance.title,
-        quoted_by=rewritten,
-    )
+    _quiet(Event.Kind.CONTENT_REMOVED, instance, course=course, quoted_by=rewritten)
 
 
 def _announcement_topic(announcement) -> str:
@@ -479,10 +466,8 @@ def announcement_changed(sender, instance: Announcement, created: bool, raw: boo
     rewritten = rewrite(quoting, title=instance.title, summary=instance.body)
     _quiet(
         Event.Kind.CONTENT_CHANGED,
+        instance,
         course=instance.course,
-        obj="announcement",
-        pk=instance.pk,
-        title=instance.title,
         quoted_by=rewritten,
         topic=_announcement_topic(instance),
     )
@@ -496,10 +481,8 @@ def announcement_removed(sender, instance: Announcement, origin=None, **kwargs):
     rewritten = rewrite(quoting, url="")
     _quiet(
         Event.Kind.CONTENT_REMOVED,
+        instance,
         course=instance.course,
-        obj="announcement",
-        pk=instance.pk,
-        title=instance.title,
         quoted_by=rewritten,
         topic=_announcement_topic(instance),
     )
@@ -526,7 +509,7 @@ def lesson_changed(sender, instance, created: bool, raw: bool = False, **kwargs)
         rewritten = rewrite(quoting, title=instance.title)
     # Withdrawn (unpublished, or its release moved to later): removed from students' pages.
     kind = Event.Kind.CONTENT_CHANGED if shown_now else Event.Kind.CONTENT_REMOVED
-    _quiet(kind, course=course, obj="lesson", pk=instance.pk, title=instance.title, quoted_by=rewritten)
+    _quiet(kind, instance, course=course, quoted_by=rewritten)
 
 
 @receiver(post_delete, sender="courses.Lesson", dispatch_uid="event_lesson_removed")
@@ -539,14 +522,7 @@ def lesson_removed(sender, instance, origin=None, **kwargs):
     if course is None:
         return
     rewritten = rewrite(_quoting(Event.Kind.NEW_LESSON, instance.get_absolute_url(), course.pk), url="")
-    _quiet(
-        Event.Kind.CONTENT_REMOVED,
-        course=course,
-        obj="lesson",
-        pk=instance.pk,
-        title=instance.title,
-        quoted_by=rewritten,
-    )
+    _quiet(Event.Kind.CONTENT_REMOVED, instance, course=course, quoted_by=rewritten)
 
 
 @receiver(post_save, sender="courses.Module", dispatch_uid="event_module_changed")
@@ -555,28 +531,14 @@ def module_changed(sender, instance, created: bool, raw: bool = False, **kwargs)
         return
     if (instance.title, instance.position) == (instance.saved_value("title"), instance.saved_value("position")):
         return
-    _quiet(
-        Event.Kind.CONTENT_CHANGED,
-        course=instance.course,
-        obj="module",
-        pk=instance.pk,
-        title=instance.title,
-        quoted_by=[],
-    )
+    _quiet(Event.Kind.CONTENT_CHANGED, instance, course=instance.course)
 
 
 @receiver(post_delete, sender="courses.Module", dispatch_uid="event_module_removed")
 def module_removed(sender, instance, origin=None, **kwargs):
     if _deleted_with(origin, Course):
         return
-    _quiet(
-        Event.Kind.CONTENT_REMOVED,
-        course=instance.course,
-        obj="module",
-        pk=instance.pk,
-        title=instance.title,
-        quoted_by=[],
-    )
+    _quiet(Event.Kind.CONTENT_REMOVED, instance, course=instance.course)
 
 
 @receiver(post_save, sender="courses.LessonProgress", dispatch_uid="event_lesson_completed")
