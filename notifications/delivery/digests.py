@@ -19,7 +19,8 @@ def send_digests(now=None) -> int:
     for mode, field in FIELDS.items():
         queued = Delivery.objects.filter(channel=Channel.EMAIL, mode=mode, state__in=(Delivery.State.QUEUED,))
         user_ids = set(queued.values_list("user_id", flat=True))
-        settings_by_user = {row.user_id: row for row in DeliverySettings.objects.filter(user_id__in=user_ids)}
+        rows = DeliverySettings.objects.filter(user_id__in=user_ids).select_related("user")  # their zones
+        settings_by_user = {row.user_id: row for row in rows}
         for user_id in sorted(user_ids):
             delivery_settings = settings_by_user.get(user_id) or DeliverySettings.objects.create(user_id=user_id)
             due = last_digest_time(mode, delivery_settings, delivery_settings.user.zone, now)
