@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from lms_site.testing.servers import BASE_DIR, DaphneServer, wait_for_port
+from lms_site.testing.servers import BASE_DIR, DaphneServer, daphne_endpoint, wait_for_port
 
 RESULTS = BASE_DIR / "bench" / "results"
 WORK = BASE_DIR / ".run" / "bench"
@@ -89,7 +89,7 @@ class BenchDaphne(DaphneServer):
         self.log_path.parent.mkdir(exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), self.app],
+                [sys.executable, "-m", "daphne", *daphne_endpoint(self.port), self.app],
                 cwd=BASE_DIR,
                 env=self.env,
                 stdout=log,
@@ -100,6 +100,27 @@ class BenchDaphne(DaphneServer):
 
     def rss_mb(self) -> float:
         return rss_mb(self.process.pid)
+
+
+class Profile:
+    """py-spy recording the server while a block runs; raw output kept for reading."""
+
+    def __init__(self, pid: int, path):
+        self.pid, self.path = pid, path
+
+    def __enter__(self):
+        py_spy = str(Path(sys.executable).parent / "py-spy")
+        self.process = subprocess.Popen(
+            [py_spy, "record", "--pid", str(self.pid), "--format", "raw", "--rate", "200", "-o", str(self.path)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(1)
+        return self
+
+    def __exit__(self, *exc):
+        self.process.send_signal(2)
+        self.process.wait(30)
 
 
 def cpu_seconds(pid: int) -> float:

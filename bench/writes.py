@@ -6,6 +6,10 @@ and the catalog) in the same transaction and publishes them after commit to a pr
 figure is Event rows committed per second of wall time; every exception is counted, and "database is
 locked" separately.
 
+On PostgreSQL it runs twice in the same run: as the code writes events (ids in commit order,
+notifications.events.take_turn) and, as the baseline, with that turn left out (the code before
+issue 16, which could lose events), so the price of "nothing lost" is a ratio measured minutes apart.
+
     .venv/bin/python -m bench.writes [--writers 8] [--seconds 10] [--databases sqlite,postgres]
 """
 
@@ -18,17 +22,26 @@ from bench.common import PRODUCTION_LIKE, fresh_postgres, fresh_sqlite, table, u
 from lms_site.testing.servers import RedisServer
 
 
-def writer(index: int, db_url: str, redis_url: str, start_at: float, seconds: float, queue) -> None:
+def writer(
+    index: int, db_url: str, redis_url: str, ready, start, seconds: float, ordered: bool, queue, pace: float = 0.0
+) -> None:
+    """Add resources until `seconds` are over, `pace` seconds apart (0: as fast as it can)."""
     os.environ.update(PRODUCTION_LIKE)
     use_database(db_url, migrate=False, redis_url=redis_url)
     from courses.models import Course, Resource
+    from notifications import events
     from notifications.publisher import flush
+
+    if not ordered:
+        events.take_turn = lambda using: None  # the baseline: ids drawn in insert order, as before
 
     courses = list(Course.objects.order_by("id"))
     done = errors = locked = 0
-    while time.time() < start_at:
-        time.sleep(0.001)
-    deadline = start_at + seconds
+    # One write first (imports, connections, templates), then every writer starts together.
+    Resource.objects.create(course=courses[index % len(courses)], title=f"w{index}-warm-up", body="x")
+    ready.wait()
+    start.wait()
+    deadline = time.time() + seconds
     n = 0
     while time.time() < deadline:
         try:
@@ -38,11 +51,13 @@ def writer(index: int, db_url: str, redis_url: str, start_at: float, seconds: fl
             errors += 1
             locked += "database is locked" in str(exc)
         n += 1
+        if pace:
+            time.sleep(pace)
     flush()
     queue.put((done, errors, locked))
 
 
-def run(db_url: str, redis_url: str, writers: int, seconds: float) -> dict:
+def run(db_url: str, redis_url: str, writers: int, seconds: float, ordered: bool) -> dict:
     use_database(db_url, redis_url=redis_url)
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -56,20 +71,27 @@ def run(db_url: str, redis_url: str, writers: int, seconds: float) -> dict:
     make_instructor(teacher)
     for n in range(writers):
         Course.objects.create(code=f"W{time.time_ns() % 10**8}{n}", title="W", instructor=teacher, is_published=True)
-    before = Event.objects.count()
     connection.close()
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    start_at = time.time() + 8  # every writer is set up and waiting when the clock starts
-    procs = [ctx.Process(target=writer, args=(i, db_url, redis_url, start_at, seconds, queue)) for i in range(writers)]
+    ready, start = ctx.Barrier(writers + 1), ctx.Barrier(writers + 1)
+    procs = [
+        ctx.Process(target=writer, args=(i, db_url, redis_url, ready, start, seconds, ordered, queue))
+        for i in range(writers)
+    ]
     for p in procs:
         p.start()
+    ready.wait(300)
+    before = Event.objects.count()
+    connection.close()
+    start.wait(60)
     outcomes = [queue.get(timeout=seconds + 120) for _ in procs]
     for p in procs:
         p.join(30)
     events = Event.objects.count() - before
     resources = sum(o[0] for o in outcomes)
     return {
+        "ids": "commit order" if ordered else "insert order (before)",
         "writers": writers,
         "seconds": seconds,
         "resources": resources,
@@ -86,6 +108,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--database-url", default="", help="(internal) run one database in this process")
+    parser.add_argument("--baseline", action="store_true", help="(internal) without notifications.events.take_turn")
     args = parser.parse_args()
     if args.database_url:
         os.environ.update(PRODUCTION_LIKE)
@@ -93,7 +116,7 @@ def main() -> None:
 
         redis = RedisServer().start()
         try:
-            print(json.dumps(run(args.database_url, redis.url, args.writers, args.seconds)))
+            print(json.dumps(run(args.database_url, redis.url, args.writers, args.seconds, not args.baseline)))
         finally:
             redis.stop()
         return
@@ -102,19 +125,24 @@ def main() -> None:
     import sys
 
     rows, results = [], []
-    for kind in args.databases.split(","):
+    # SQLite's writers queue anyway, so take_turn does nothing there: one run is enough.
+    runs = [(kind, False) for kind in args.databases.split(",") if kind == "postgres"]
+    runs += [(kind, True) for kind in args.databases.split(",")]
+    for kind, ordered in runs:
         url = fresh_sqlite("writes") if kind == "sqlite" else fresh_postgres("lms_bench_writes")
         if url is None:
             print("PostgreSQL does not answer on 127.0.0.1:5432: skipped.")
             continue
         command = [sys.executable, "-m", "bench.writes", "--database-url", url]
         command += ["--writers", str(args.writers), "--seconds", str(args.seconds)]
+        command += [] if ordered else ["--baseline"]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         result = {"database": kind, **json.loads(out.strip().splitlines()[-1])}
         results.append(result)
         rows.append(
             {
                 "database": kind,
+                "ids": result["ids"],
                 "writers": result["writers"],
                 "events/s": result["events_per_second"],
                 "resources": result["resources"],

@@ -4,8 +4,9 @@ Each socket stamps every frame with time.monotonic() on arrival (CLOCK_MONOTONIC
 every process of the machine) and keeps the raw text; matching happens afterwards, so the reader
 does as little as possible while a broadcast is arriving.
 
-Commands (tuples over the pipe): ("connect", [(url, headers), ...]) -> ("connected", ok, failed),
-("collect", marker, timeout) -> ("collected", arrivals, missing, duplicates), ("close",) -> ("closed",).
+Commands (tuples over the pipe): ("connect", [(url, headers), ...], concurrency, ready, tag) ->
+("connected", ok, failed), ("collect", marker, timeout, tag) -> ("collected", arrivals, missing,
+duplicates) over the sockets connected with that tag, ("close",) -> ("closed",).
 """
 
 import asyncio
@@ -15,10 +16,11 @@ import time
 
 
 class Socket:
-    __slots__ = ("frames", "ws")
+    __slots__ = ("frames", "tag", "ws")
 
-    def __init__(self, ws):
+    def __init__(self, ws, tag=None):
         self.ws = ws
+        self.tag = tag
         self.frames: list[tuple[float, str]] = []
 
 
@@ -30,7 +32,10 @@ async def _reader(sock: Socket) -> None:
         return
 
 
-async def _open(url: str, headers: dict, limit: asyncio.Semaphore) -> Socket | None:
+async def _open(url: str, headers: dict, limit: asyncio.Semaphore, ready: bool = False, tag=None) -> Socket | None:
+    """Open one socket (three tries). `ready`: also wait for the answer to a ping, which a consumer
+    handles only after its connect has finished (Channels runs a consumer's handlers one at a time),
+    so the socket counts once the server is done with it, not when the handshake was accepted."""
     from websockets.asyncio.client import connect
 
     async with limit:
@@ -39,12 +44,16 @@ async def _open(url: str, headers: dict, limit: asyncio.Semaphore) -> Socket | N
                 ws = await connect(
                     url,
                     additional_headers=headers,
-                    open_timeout=60,
+                    open_timeout=300,  # a loaded machine connects thousands slowly: wait rather than pile up retries
                     ping_interval=None,
                     compression=None,
                     max_size=2**22,
                 )
-                return Socket(ws)
+                if ready:
+                    await ws.send('{"type": "ping"}')
+                    while '"pong"' not in await asyncio.wait_for(ws.recv(), 60):
+                        pass
+                return Socket(ws, tag)
             except Exception:
                 await asyncio.sleep(0.5)
         return None
@@ -84,8 +93,9 @@ async def _serve(conn) -> None:
     while True:
         command = await loop.run_in_executor(None, conn.recv)
         if command[0] == "connect":
-            limit = asyncio.Semaphore(command[2] if len(command) > 2 else 50)
-            opened = await asyncio.gather(*(_open(url, headers, limit) for url, headers in command[1]))
+            limit = asyncio.Semaphore(command[2])
+            ready, tag = command[3], command[4]
+            opened = await asyncio.gather(*(_open(url, headers, limit, ready, tag) for url, headers in command[1]))
             new = [s for s in opened if s is not None]
             sockets.extend(new)
             readers.extend(asyncio.create_task(_reader(s)) for s in new)
@@ -94,7 +104,9 @@ async def _serve(conn) -> None:
                 s.frames.clear()
             conn.send(("connected", len(new), len(opened) - len(new)))
         elif command[0] == "collect":
-            conn.send(("collected", *await _collect(sockets, command[1], command[2])))
+            tag = command[3] if len(command) > 3 else None
+            chosen = [s for s in sockets if tag is None or s.tag == tag]
+            conn.send(("collected", *await _collect(chosen, command[1], command[2])))
         elif command[0] == "close":
             await asyncio.gather(*(s.ws.close() for s in sockets), return_exceptions=True)
             for task in readers:
@@ -113,9 +125,10 @@ def main(conn) -> None:
 
 
 class ClientPool:
-    """`processes` client processes; sockets are dealt out to them in turn."""
+    """`processes` client processes; sockets are dealt out to them in turn. `target` is the client
+    process' main function (this module's by default; bench/storm.py has its own)."""
 
-    def __init__(self, processes: int = 2):
+    def __init__(self, processes: int = 2, target=main):
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
@@ -123,7 +136,7 @@ class ClientPool:
         self.procs = []
         for _ in range(processes):
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=main, args=(child,), daemon=True)
+            proc = ctx.Process(target=target, args=(child,), daemon=True)
             proc.start()
             self.pipes.append(parent)
             self.procs.append(proc)
@@ -133,13 +146,15 @@ class ClientPool:
             pipe.send(command)
         return [pipe.recv() for pipe in self.pipes]
 
-    def connect(self, targets: list[tuple[str, dict]], concurrency: int = 50) -> tuple[int, int]:
+    def connect(
+        self, targets: list[tuple[str, dict]], concurrency: int = 50, ready: bool = False, tag=None
+    ) -> tuple[int, int]:
         n = len(self.pipes)
-        replies = self._all([("connect", targets[i::n], concurrency) for i in range(n)])
+        replies = self._all([("connect", targets[i::n], concurrency, ready, tag) for i in range(n)])
         return sum(r[1] for r in replies), sum(r[2] for r in replies)
 
-    def collect(self, marker: str, timeout: float = 15.0) -> tuple[list[float], int, int]:
-        replies = self._all([("collect", marker, timeout)] * len(self.pipes))
+    def collect(self, marker: str, timeout: float = 15.0, tag=None) -> tuple[list[float], int, int]:
+        replies = self._all([("collect", marker, timeout, tag)] * len(self.pipes))
         arrivals = [t for r in replies for t in r[1]]
         return arrivals, sum(r[2] for r in replies), sum(r[3] for r in replies)
 

@@ -9,20 +9,29 @@ from django.core.asgi import get_asgi_application
 
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.sessions import SessionMiddlewareStack  # noqa: E402
 from django.urls import path  # noqa: E402
 
 from lms_site.origins import SiteOriginValidator  # noqa: E402
+from notifications.admission import AdmissionMiddleware  # noqa: E402
 from notifications.consumers import ActivityConsumer  # noqa: E402
+from notifications.fanout import with_server_send  # noqa: E402
 from notifications.logging import log_channel_layer  # noqa: E402
 from notifications.publisher import capture_server_loop  # noqa: E402
 
 router = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SiteOriginValidator(
-            AuthMiddlewareStack(URLRouter([path("ws/activity/", ActivityConsumer.as_asgi())]))
+        # Frames go straight to daphne (fanout.with_server_send, outermost); admission control
+        # before anything is read; the session only: the consumer reads who it is after
+        # accepting (connecting.user_of).
+        "websocket": with_server_send(
+            AdmissionMiddleware(
+                SiteOriginValidator(
+                    SessionMiddlewareStack(URLRouter([path("ws/activity/", ActivityConsumer.as_asgi())]))
+                )
+            )
         ),
     }
 )

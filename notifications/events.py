@@ -3,16 +3,36 @@
 import json
 from functools import partial
 
-from django.db import transaction
+from django.db import connections, transaction
 
 from . import topics
 from .delivery.tasks import plan_deliveries
 from .models import Event
 from .publisher import send_to_groups
 from .rendering import event_message
-from .selectors import reaches_personal_feeds
+from .selectors import reaches_sockets
 
 SUMMARY_LENGTH = 280
+
+# The transaction-level advisory lock that puts PostgreSQL's event writers in line (any constant
+# that no other lock in the project uses; "LMSE" in ASCII).
+EVENT_ORDER_LOCK = 0x4C4D5345
+
+
+def take_turn(using: str) -> None:
+    """Make event ids follow commit order, so the newest committed id is a cursor that nothing
+    still in flight can fall below (docs/architecture.md, "Event ids follow commit order").
+
+    On PostgreSQL a sequence hands out ids at insert, while transactions commit in another order:
+    a client could pass id 51 before the transaction holding 50 commits, and replay (`id > 51`)
+    would never send 50. The lock is taken before the id is drawn and released by PostgreSQL only
+    after the commit is visible to everyone, so the next event writer draws its id after this one
+    committed. Writers queue only from their first event to their commit (bench/writes.py measures
+    the cost). SQLite already serialises writers (BEGIN IMMEDIATE), so it needs nothing."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [EVENT_ORDER_LOCK])
 
 
 def record(
@@ -42,15 +62,19 @@ def record(
         payload["events"] = quoted_by
     if course is not None:
         payload |= {"course_code": course.code, "course_title": course.title}
-    event = Event.objects.create(
-        kind=kind,
-        topic=topic,
-        course=course,
-        actor=actor,
-        quiet_for_id=quiet_for_id,
-        group_for_id=group_for_id,
-        payload=payload,
-    )
+    using = Event.objects.db
+    # An event written outside a transaction gets one of its own, so the turn lasts to its commit.
+    with transaction.atomic(using=using, savepoint=False):
+        take_turn(using)
+        event = Event.objects.create(
+            kind=kind,
+            topic=topic,
+            course=course,
+            actor=actor,
+            quiet_for_id=quiet_for_id,
+            group_for_id=group_for_id,
+            payload=payload,
+        )
     transaction.on_commit(partial(publish, event), robust=True)
     if not event.is_quiet:
         # Mail and push are the worker's: the request only enqueues, after commit.
@@ -61,7 +85,7 @@ def record(
 def publish(event: Event) -> None:
     """Render and encode once, send once to the topic's group; each consumer decides for its own
     user from id, topic and kind, and forwards `text` as it is (no JSON encoding per socket)."""
-    if not reaches_personal_feeds(event.topic, event.kind):
+    if not reaches_sockets(event.topic, event.kind):
         # Every socket is in all_courses and would drop a catalog copy of a resource: ringing them
         # all would be one wasted dispatch per socket, half the work of a resource's fan-out
         # (docs/performance.md). The catalog page reads it from the table.

@@ -6,14 +6,16 @@ import time
 
 from django.conf import settings
 
+from lms_site import redis_clients
+
 logger = logging.getLogger(__name__)
 
 
 def log_channel_layer() -> None:
     """Once per server process, at start-up (lms_site/asgi.py)."""
     backend = settings.CHANNEL_LAYERS["default"]["BACKEND"]
-    if settings.REDIS_URL:
-        logger.info("Channel layer: Redis (%s), shared by every process.", backend)
+    if redis_clients.configured():
+        logger.info("Channel layer: Redis (%s), %s, shared by every process.", backend, redis_clients.describe())
     else:
         logger.info("Channel layer: in-process (no REDIS_URL): live delivery reaches this process only.")
 

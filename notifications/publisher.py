@@ -104,7 +104,9 @@ async def _send(groups: list[str], message: dict) -> None:
         layer = get_channel_layer()
         try:
             for group in groups:
-                await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
+                # The group named in the message: each process receives it once, on one channel,
+                # and hands it to its sockets in that group (notifications/fanout.py).
+                await asyncio.wait_for(layer.group_send(group, message | {"group": group}), SEND_TIMEOUT_SECONDS)
         except Exception as exc:  # Redis down, a timeout: the event log still has it.
             _outage.begin(exc)
 

@@ -2,13 +2,14 @@
 ask here, so the rule exists once."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import Case, CharField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 
 from courses.models import Subscription
-from courses.permissions import is_site_admin, member_courses
+from courses.permissions import is_site_admin, member_course_codes, member_courses
 
 from . import topics
 from .models import Event, ReadCursor, ReadMark
@@ -17,14 +18,21 @@ from .models import Event, ReadCursor, ReadMark
 PERSONAL_CATALOG_KINDS = (Event.Kind.COURSE_PUBLISHED,)
 
 
-def reaches_personal_feeds(topic: str, kind: str) -> bool:
-    """Whether an event may reach anyone's feed at all. From the catalog topic only news for
-    everyone does (a new course); the catalog copy of a resource added to some course stays on the
-    catalog page, or every resource of every course would be everyone's notification.
+# Quiet catalog changes every open page follows live: what a public course page shows anyone who
+# may see the course (the seats left, notifications/live_seats.py). Not replayed: they are not in
+# Membership.event_filter, and a page loaded later shows the count as it is.
+LIVE_CATALOG_KINDS = (Event.Kind.CONTENT_CHANGED,)
+
+
+def reaches_sockets(topic: str, kind: str) -> bool:
+    """Whether an event may reach anyone's socket at all. From the catalog topic only news for
+    everyone does (a new course) and the live-only changes of public pages; the catalog copy of a
+    resource added to some course stays on the catalog page, or every resource of every course would
+    be everyone's notification.
 
     Membership.may_see asks it for each socket; events.publish asks it once, so no doorbell rings
     for an event every socket would drop."""
-    return topic != topics.ALL_COURSES or kind in PERSONAL_CATALOG_KINDS
+    return topic != topics.ALL_COURSES or kind in PERSONAL_CATALOG_KINDS or kind in LIVE_CATALOG_KINDS
 
 
 @dataclass(frozen=True)
@@ -35,8 +43,9 @@ class Membership:
     is_staff: bool  # site administrators: they get the staff topic (registrations)
     course_topics: frozenset[str] = field(default_factory=frozenset)
 
-    @property
+    @cached_property
     def topics(self) -> frozenset[str]:
+        # Cached: a socket asks may_see for every event of every group it is in.
         personal = {topics.user_topic(self.user_id), topics.SYSTEM_EVENTS, topics.ALL_COURSES}
         if self.is_staff:
             personal.add(topics.STAFF)
@@ -47,8 +56,8 @@ class Membership:
         return frozenset(topics.group_for(topic) for topic in self.topics)
 
     def may_see(self, topic: str, kind: str) -> bool:
-        """The delivery rule: a topic this user follows, and news that reaches feeds at all."""
-        return topic in self.topics and reaches_personal_feeds(topic, kind)
+        """The delivery rule: a topic this user follows, and an event that reaches sockets at all."""
+        return topic in self.topics and reaches_sockets(topic, kind)
 
     def event_filter(self) -> Q:
         """The same rule as a query."""
@@ -61,11 +70,21 @@ def membership_for(user) -> Membership:
     those they teach, and the published ones they are subscribed to). The staff topic carries other
     people's registrations, so it is for site administrators only (instructors are `is_staff` too,
     to reach the admin)."""
-    codes = member_courses(user).values_list("code", flat=True)
+    return _membership(user, member_courses(user).values_list("code", flat=True))
+
+
+def memberships_for(users) -> dict[int, Membership]:
+    """membership_for of many users in two queries, whatever their number: the sockets that open
+    together (notifications/connecting.py)."""
+    codes = member_course_codes(users)
+    return {user.pk: _membership(user, codes[user.pk]) for user in users}
+
+
+def _membership(user, course_codes) -> Membership:
     return Membership(
         user_id=user.pk,
         is_staff=is_site_admin(user),
-        course_topics=frozenset(topics.course_topic(code) for code in codes),
+        course_topics=frozenset(topics.course_topic(code) for code in course_codes),
     )
 
 
@@ -86,6 +105,16 @@ def visible_events(user, membership: Membership | None = None) -> QuerySet[Event
 def news_for(user, membership: Membership | None = None) -> QuerySet[Event]:
     """What feeds show and unread counts: the visible events that are news (not quiet)."""
     return visible_events(user, membership).exclude(kind__in=Event.QUIET_KINDS)
+
+
+def resume_cursor() -> int:
+    """The cursor handed to clients (the page, the socket at connect, every heartbeat): an id below
+    which no event can still appear, so "everything up to here" stays true. Event ids follow commit
+    order (SQLite serialises writers; on PostgreSQL events.take_turn queues event writers), so the
+    newest committed id is such a cursor; an id read from a live doorbell is not (another process's
+    lower id may still be on its way), which is why clients resume from this and not from the newest
+    id they hold (docs/architecture.md, "Nothing lost"). A primary-key lookup."""
+    return Event.objects.aggregate(latest=Max("id"))["latest"] or 0
 
 
 def latest_visible_id(membership: Membership) -> int:
@@ -210,8 +239,7 @@ def activity_state(user) -> dict:
     cursor is the newest id of the whole log (a primary-key lookup): the page holds everything
     visible up to it, and the socket replays only what comes after."""
     state = read_state(user)
-    latest = Event.objects.aggregate(latest=Max("id"))["latest"] or 0
-    return {"latest_id": latest, **state}
+    return {"latest_id": resume_cursor(), **state}
 
 
 def newest(events: QuerySet[Event], limit: int, offset: int = 0) -> list[Event]:
@@ -227,11 +255,15 @@ def feed_page(user, *, limit: int = 20, membership: Membership | None = None):
     return newest(news_for(user, membership), limit)
 
 
-def replay_after(membership: Membership, after: int, limit: int, only_topics=None) -> list[Event]:
+def replay_after(
+    membership: Membership, after: int, limit: int, only_topics=None, held: frozenset[int] = frozenset()
+) -> list[Event]:
     """Events this member may see with id > after, oldest first, at most limit + 1 so the caller
     can tell that more were missed than it will replay. `only_topics` narrows to some topics (the
-    courses a socket has just joined)."""
+    courses a socket has just joined); `held` are ids above `after` the client already has."""
     events = Event.objects.filter(membership.event_filter(), id__gt=after)
+    if held:
+        events = events.exclude(id__in=sorted(held))
     if only_topics is not None:
         events = events.filter(topic__in=sorted(only_topics))
     return list(events.order_by("id")[: limit + 1])

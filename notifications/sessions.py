@@ -17,7 +17,10 @@ import secrets
 from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, load_backend
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
 MARKER = "_activity_session"
@@ -30,6 +33,75 @@ def mark(session) -> None:
 
 def _store(session_key: str):
     return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+
+
+def preload(stores) -> None:
+    """Read many sessions of the database engine in one query (the sockets of a reconnect storm,
+    notifications/connecting.py), leaving each store as its own load() would: the data, or empty
+    and without a key when the session is gone or expired. Stores of other engines (cached_db,
+    cache, signed cookies) and stores already read are left to load themselves."""
+    from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+
+    stores = [
+        store
+        for store in stores
+        if type(store).load is DatabaseStore.load and store.session_key and not hasattr(store, "_session_cache")
+    ]
+    if not stores:
+        return
+    rows = (
+        type(stores[0])
+        .get_model_class()
+        .objects.filter(session_key__in=[store.session_key for store in stores], expire_date__gt=timezone.now())
+    )
+    found = dict(rows.values_list("session_key", "session_data"))
+    for store in stores:
+        # SessionBase keeps what load() returned in _session_cache; load() drops the key of a
+        # session that is gone (django.contrib.sessions.backends.db).
+        data = found.get(store.session_key)
+        if data is None:
+            store._session_key = None
+        store._session_cache = store.decode(data) if data is not None else {}
+
+
+def users_of(stores) -> list:
+    """Who each session is logged in as, by channels' rule for a socket (channels.auth.get_user),
+    for many sessions at once (a reconnect storm, notifications/connecting.py): the session names a
+    user through one of AUTHENTICATION_BACKENDS that still returns them (an inactive user is not
+    returned) and carries the user's current session auth hash; a session that names a user but
+    fails the hash is flushed. AnonymousUser otherwise. The users of a backend that reads them as
+    ModelBackend does are read in one query; any other backend is asked user by user. Sessions of
+    one user share the one object read for them."""
+    logins = {}  # index of the store -> (backend path, user id)
+    for index, store in enumerate(stores):
+        try:
+            user_id = get_user_model()._meta.pk.to_python(store[SESSION_KEY])
+            backend_path = store[BACKEND_SESSION_KEY]
+        except KeyError:
+            continue
+        if backend_path in settings.AUTHENTICATION_BACKENDS:
+            logins[index] = (backend_path, user_id)
+    users = {}  # (backend path, user id) -> the user, or None
+    for backend_path in {path for path, _user_id in logins.values()}:
+        backend = load_backend(backend_path)
+        user_ids = {user_id for path, user_id in logins.values() if path == backend_path}
+        if type(backend).get_user is ModelBackend.get_user:
+            found = get_user_model()._default_manager.order_by().in_bulk(user_ids)
+            for user_id in user_ids:
+                user = found.get(user_id)
+                users[backend_path, user_id] = user if user and backend.user_can_authenticate(user) else None
+        else:
+            users |= {(backend_path, user_id): backend.get_user(user_id) for user_id in user_ids}
+    result = []
+    for index, store in enumerate(stores):
+        user = users.get(logins.get(index))
+        if hasattr(user, "get_session_auth_hash"):
+            session_hash = store.get(HASH_SESSION_KEY)
+            if not (session_hash and constant_time_compare(session_hash, user.get_session_auth_hash())):
+                store.flush()
+                user = None
+        result.append(user or AnonymousUser())
+    return result
 
 
 def marker_of(session) -> str | None:

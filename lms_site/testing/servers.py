@@ -117,6 +117,13 @@ class Loopback:
         return f"ws://127.0.0.1:{self.port}"
 
 
+def daphne_endpoint(port: int) -> list[str]:
+    """daphne's listening socket on the loopback, with the backlog production uses
+    (deploy/systemd/lms-daphne@.service): Twisted's default of 50 overflows when thousands of
+    sockets reconnect at once, and the dropped handshakes wait for TCP's retransmission."""
+    return ["-e", f"tcp:port={port}:interface=127.0.0.1:backlog=4096"]
+
+
 class DaphneServer(Loopback):
     """`daphne lms_site.asgi:application` on a free port, as production runs it."""
 
@@ -140,7 +147,7 @@ class DaphneServer(Loopback):
         self.log_path.parent.mkdir(exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "lms_site.asgi:application"],
+            [sys.executable, "-m", "daphne", *daphne_endpoint(self.port), "lms_site.asgi:application"],
             cwd=BASE_DIR,
             env=self.env,
             stdout=log,

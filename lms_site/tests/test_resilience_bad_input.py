@@ -32,19 +32,15 @@ BAD_FRAMES = [
 ]
 
 
-def next_reply(socket) -> dict:
-    return socket.until(lambda m: m["type"] != "heartbeat")
-
-
 def test_each_bad_frame_gets_a_clear_error_and_the_socket_keeps_working(daphne, carol_in_cs101, carol, cs101, draft):
     from courses.models import Resource
 
     with SocketClient.of(daphne, carol, after=newest_id()) as socket:
         for frame, expected in BAD_FRAMES:
             socket.send(frame)
-            assert next_reply(socket) == expected, frame
+            assert socket.next_reply() == expected, frame
         socket.send(json.dumps({"type": "ping"}))
-        assert next_reply(socket) == {"type": "pong"}
+        assert socket.next_reply() == {"type": "pong"}
         # Still streaming, and only what carol may see: not the unpublished course's news.
         Resource.objects.create(course=draft, title="Secret draft")
         visible = Resource.objects.create(course=cs101, title="For members")
@@ -66,7 +62,7 @@ def test_a_forged_cursor_replays_only_what_the_user_may_see(daphne, carol_in_cs1
         assert len(ids) == len(set(ids))
         socket.send(json.dumps({"type": "replay", "after": 10**30}))  # beyond anything: nothing, no error
         socket.send(json.dumps({"type": "ping"}))
-        assert next_reply(socket) == {"type": "pong"}
+        assert socket.next_reply() == {"type": "pong"}
 
 
 @pytest.mark.parametrize("size", [4097, 256 * 1024])
@@ -79,4 +75,4 @@ def test_an_oversized_frame_closes_that_socket_only(daphne, carol, size):
         assert closed.value.rcvd.code != 1011, "the consumer crashed"
         assert closed.value.rcvd.code == 4009
         bystander.send(json.dumps({"type": "ping"}))
-        assert next_reply(bystander) == {"type": "pong"}
+        assert bystander.next_reply() == {"type": "pong"}

@@ -20,6 +20,9 @@ def test_replay_sends_what_was_missed_oldest_first_then_streams(daphne, alice, c
     assert len(missed) == len(added)
 
     client = SocketClient.of(daphne, carol_in_cs101.student, after=start)
+    ready = client.until(lambda m: m["type"] == "ready")  # set up: the replay came before it
+    assert client.ids == missed
+    assert ready == {"type": "ready", "cursor": start}
     client.until_heartbeat()
     assert client.ids == missed
     assert [m["data"]["title"] for m in client.received] == [f"Week {n}" for n in range(5)]

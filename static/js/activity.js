@@ -1,14 +1,29 @@
-// The live activity feed: one socket per tab, resumed from the last id this page holds.
+// The live activity feed: one socket per tab, resumed from the last cursor the server handed it.
 // The protocol (messages, heartbeat, replay, close codes, event kinds): docs/architecture.md,
 // "Socket protocol". No build step, no dependencies.
 
 const body = document.body;
 const socketPath = body.dataset.socketPath;
 const WATCHDOG_MS = 70000; // silence longer than ~3 heartbeats: the connection is dead
-const MAX_BACKOFF_MS = 15000;
+// Reconnecting (docs/architecture.md, "Close codes"): full jitter, a random wait between nothing and
+// a ceiling that doubles from FIRST_BACKOFF_MS up to MAX_BACKOFF_MS, so the tabs that lost a
+// restarted server come back spread over its first seconds instead of all at once. The count
+// starts again only after a socket stayed open STABLE_MS: a server that accepts and closes at
+// once is not retried at the first ceiling forever.
+const FIRST_BACKOFF_MS = 2000;
+const MAX_BACKOFF_MS = 30000;
+const STABLE_MS = 10000;
+// 4013: the server is full (admission control, notifications/admission.py): wait at least
+// BUSY_MIN_MS, then a random share of a ceiling that doubles with each refusal.
+const CLOSE_BUSY = 4013;
+const BUSY_MIN_MS = 5000;
 
 const seen = new Set(); // ids this page holds: duplicates (replay and live) are dropped
-let latest = Number(body.dataset.latestId || 0);
+// The server's cursor (the page's, then each heartbeat's): the page holds every event it may see up
+// to here. Reconnects resume from it and list the ids held above it, not from the newest id held: a
+// doorbell may overtake a lower id's, which then arrives after.
+let resumeFrom = Number(body.dataset.latestId || 0);
+const MAX_HELD = 1000;
 let lastRead = Number(body.dataset.lastRead || 0);
 const me = Number(body.dataset.userId || 0);
 // The viewer's unread groups (`<course id>:<kind>`): a grouped event adds to the badge only when
@@ -17,15 +32,15 @@ let groups = new Set((body.dataset.unreadGroups || "").split(" ").filter(Boolean
 const badge = document.getElementById("unread-count");
 const status = document.getElementById("live-status");
 let unread = Number(badge?.dataset.unread || 0);
-let floor = latest; // the cursor of the current connection: what the page already had
+let floor = resumeFrom; // the cursor of the current connection: what the page already had
 let attempts = 0;
 let socket = null;
 let watchdog = null;
+let stable = null;
 
 for (const item of document.querySelectorAll("[data-event-id]")) {
   const id = Number(item.dataset.eventId);
   seen.add(id);
-  latest = Math.max(latest, id);
 }
 
 function setStatus(state, text) {
@@ -116,7 +131,6 @@ function onEvent(message) {
   // By id, not by "newest so far": events from several server processes may arrive out of order.
   if (message.id <= floor || seen.has(message.id)) return;
   seen.add(message.id);
-  latest = Math.max(latest, message.id);
   applyParts(message.parts);
   if (message.html) {
     // A quiet event (a change, a removal) has no feed item and is never unread.
@@ -145,10 +159,6 @@ function onRead(message) {
   }
 }
 
-function send(message) {
-  if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
-}
-
 function armWatchdog() {
   clearTimeout(watchdog);
   watchdog = setTimeout(() => socket && socket.close(), WATCHDOG_MS);
@@ -159,9 +169,16 @@ function handle(message) {
     case "event":
       onEvent(message);
       break;
+    case "ready":
+      stable = setTimeout(() => {
+        attempts = 0;
+      }, STABLE_MS);
+      setStatus("live", "live");
+      break;
     case "heartbeat":
-      // A message this page missed: ask for everything after the newest one it holds.
-      if (message.latest > latest) send({ type: "replay", after: latest });
+      // The server sent what this page missed before the beat (below ids it had sent too); the
+      // page holds everything up to `cursor` now, so that is where a reconnect resumes.
+      resumeFrom = Math.max(resumeFrom, message.cursor);
       break;
     case "read":
       onRead(message);
@@ -177,13 +194,13 @@ function handle(message) {
 
 function connect() {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  floor = latest;
-  socket = new WebSocket(`${scheme}://${window.location.host}${socketPath}?after=${latest}`);
-  socket.addEventListener("open", () => {
-    attempts = 0;
-    setStatus("live", "live");
-    armWatchdog();
-  });
+  floor = resumeFrom;
+  const held = [...seen].filter((id) => id > resumeFrom).sort((a, b) => a - b).slice(-MAX_HELD);
+  const have = held.length ? `&have=${held.join(",")}` : "";
+  socket = new WebSocket(`${scheme}://${window.location.host}${socketPath}?after=${resumeFrom}${have}`);
+  // "live" once the server says the socket is set up (`ready`), not at the handshake: a socket
+  // turned away (4013, 4429, 4401) is accepted too, to carry its close code.
+  socket.addEventListener("open", armWatchdog);
   socket.addEventListener("message", (message) => {
     armWatchdog();
     try {
@@ -194,17 +211,17 @@ function connect() {
   });
   socket.addEventListener("close", (event) => {
     clearTimeout(watchdog);
+    clearTimeout(stable);
     socket = null;
     if (event.code === 4401) {
       setStatus("offline", "offline");
       return;
     }
     setStatus("reconnecting", "reconnecting");
-    // Exponential backoff with equal jitter (between half the ceiling and the ceiling), so a
-    // restarted server is not hit by every tab at once.
-    const ceiling = Math.min(MAX_BACKOFF_MS, 500 * 2 ** attempts);
+    const ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempts);
     attempts += 1;
-    setTimeout(connect, ceiling / 2 + Math.random() * (ceiling / 2));
+    const wait = Math.random() * ceiling;
+    setTimeout(connect, event.code === CLOSE_BUSY ? BUSY_MIN_MS + wait : wait);
   });
 }
 
