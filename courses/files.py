@@ -13,6 +13,12 @@ pass `script-src 'self'`. So every user file answers with
   opaque origin and may load nothing;
 - `X-Content-Type-Options: nosniff` and `Cache-Control: private` (member-only: no shared cache).
 
+Behind nginx (SEND_FILES_WITH_NGINX, `make cluster`), the bytes are not sent by Django at all: the
+checked view answers with `X-Accel-Redirect` (django-sendfile2's nginx backend) and nginx sends the
+file from its internal /media/ location, ranges included, while the daphne process moves on.
+nginx keeps only some of the view's headers on such an answer (Content-Type, Content-Disposition,
+Cache-Control...), so deploy/nginx/lms.conf sets the sandbox and nosniff headers there again.
+
 With `USER_FILES_ORIGIN` set (production, see docs/deploy.md), the views that check who may read a
 file do not stream it: they redirect to a short-lived signed link on that separate, cookie-less
 origin, and only that origin's host serves `/files/<signed>/<name>`.
@@ -26,6 +32,7 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django_sendfile import sendfile
 
 from .ranged import ranged_file_response
 
@@ -62,10 +69,24 @@ def file_response(request, stored, *, inline: bool = False) -> HttpResponse:
     guessed = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     inline = inline and guessed in VIDEO_TYPES
     content_type = guessed if guessed in PASSIVE_TYPES else "application/octet-stream"
-    response = ranged_file_response(request, stored, as_attachment=not inline, content_type=content_type)
+    if settings.SEND_FILES_WITH_NGINX:
+        response = _handed_to_nginx(request, stored, inline=inline, content_type=content_type)
+    else:
+        response = ranged_file_response(request, stored, as_attachment=not inline, content_type=content_type)
     response["Content-Security-Policy"] = SANDBOX
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=0"
+    return response
+
+
+def _handed_to_nginx(request, stored, *, inline: bool, content_type: str) -> HttpResponse:
+    """An empty answer naming the file for nginx (X-Accel-Redirect under SENDFILE_URL); nginx
+    answers the Range header itself. sendfile() refuses a name outside SENDFILE_ROOT with a 404."""
+    response = sendfile(request, stored.name, attachment=not inline, mimetype=content_type)
+    # The length and encoding it guessed describe the file, not this empty answer: nginx sets the
+    # real length, and a `.gz` is sent as it is stored, as without nginx.
+    del response["Content-Length"]
+    response.headers.pop("Content-Encoding", None)
     return response
 
 

@@ -53,10 +53,12 @@ class Nginx:
             raise RuntimeError("nginx is not installed: apt-get install -y nginx")
         prefix.mkdir(parents=True, exist_ok=True)
         servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=2 fail_timeout=5s;" for p in upstreams)
+        socket_servers = "\n".join(f"    server 127.0.0.1:{p} max_fails=0;" for p in upstreams)
         site = render(
             HERE / "nginx" / "lms.conf",
             {
                 "SERVERS": servers,
+                "SOCKET_SERVERS": socket_servers,
                 "LISTEN": f"127.0.0.1:{port}",
                 "SERVER_NAME": "127.0.0.1 localhost",
                 "ACCESS_LOG": str(prefix / "access.log"),
@@ -94,17 +96,19 @@ class Cluster(Loopback):
     """nginx in front of `daphnes` daphne processes sharing one Redis and one database."""
 
     def __init__(self, *, database_url: str, redis_url: str = "", port: int | None = None, daphnes: int = 2,
-                 extra_env: dict | None = None, prefix: Path | None = None, worker: bool = True):  # fmt: skip
+                 extra_env: dict | None = None, prefix: Path | None = None, worker: bool = True,
+                 media_root: Path | None = None):  # fmt: skip
         self.database_url = database_url
         self.port = port or free_port()
         self.prefix = prefix or BASE_DIR / ".run" / f"cluster-{self.port}"
         self.own_redis = None if redis_url else RedisServer()
         self.redis_url = redis_url
         self.static_root = self.prefix / "static"
-        self.media_root = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+        self.media_root = media_root or Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
         self.env = {
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "BEHIND_PROXY": "1",
+            "SEND_FILES_WITH_NGINX": "1",  # member-only files: checked by the view, sent by nginx
             "STATIC_ROOT": str(self.static_root),
             "MEDIA_ROOT": str(self.media_root),
             **(extra_env or {}),

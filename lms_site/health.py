@@ -15,13 +15,13 @@ holds a worker thread or a health checker for long.
 import asyncio
 import time
 
-import redis.asyncio as aioredis
 from asgiref.sync import sync_to_async
-from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from lms_site import redis_clients
 
 CHECK_TIMEOUT = 1.0
 
@@ -46,17 +46,12 @@ async def check_database() -> str:
 
 
 async def check_channel_layer() -> str:
-    if not settings.REDIS_URL:
+    if not redis_clients.configured():
         return "in-process"
-    client = aioredis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=CHECK_TIMEOUT, socket_timeout=CHECK_TIMEOUT
-    )
     try:
-        await asyncio.wait_for(client.ping(), CHECK_TIMEOUT)
+        await asyncio.wait_for(redis_clients.for_this_loop().ping(), CHECK_TIMEOUT)
     except Exception:
         return "down"
-    finally:
-        await client.aclose()
     return "ok"
 
 

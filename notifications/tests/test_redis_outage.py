@@ -13,7 +13,7 @@ from lms_site.settings import redis_channel_layer
 from lms_site.testing.admin import AdminSession
 from lms_site.testing.events import ids_on, newest_id
 from lms_site.testing.servers import DaphneServer, RedisServer, database_url, eventually
-from lms_site.testing.sockets import SocketClient
+from lms_site.testing.sockets import SocketClient, assert_each_holds_exactly
 
 
 @pytest.fixture
@@ -49,11 +49,7 @@ def test_an_outage_fails_no_request_and_loses_no_event(own_redis, alice, carol_i
         assert len(course_events) == len(catalog_events) == 7
         # dave follows nothing: the catalog copies are for the catalog page, not his feed.
         expected = {"alice": course_events, "carol": course_events, "dave": []}
-        for name, client in clients.items():
-            client.until_holding(set(expected[name]))
-            client.until_heartbeat()  # a beat sends whatever was still missing first
-            assert sorted(client.ids) == sorted(expected[name]), name
-            client.close()
+        assert_each_holds_exactly(clients, expected)
         log = server.log()
         assert log.count("Publishing to the channel layer failed") == 1
         assert log.count("Publishing to the channel layer works again") == 1

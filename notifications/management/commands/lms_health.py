@@ -9,9 +9,9 @@ import asyncio
 import time
 
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from lms_site import redis_clients
 from lms_site.health import check_channel_layer, check_database
 from notifications.delivery.health import queue_is_stuck, queue_status, worker_status
 
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         queue = queue_status()
         rows = [
             ("database", database, database == "ok"),
-            ("redis", redis if settings.REDIS_URL else "not configured (in-process layer)", redis != "down"),
+            ("redis", redis if redis_clients.configured() else "not configured (in-process layer)", redis != "down"),
             ("channel layer round trip", round_trip, round_trip.startswith("ok")),
             (
                 "worker heartbeat",

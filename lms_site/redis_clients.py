@@ -1,0 +1,81 @@
+"""Connections to Redis for everything beside the channel layer (the socket cap, health checks).
+
+One server at REDIS_URL, or the primary that Redis Sentinel names (REDIS_SENTINELS,
+REDIS_SENTINEL_MASTER). A Sentinel client asks the Sentinels for the primary's address whenever it
+opens a connection, so after a failover the next command reaches the promoted replica; a command
+under way when the primary died fails like any Redis outage, and callers already treat that as
+"Redis away" (let the socket in, report degraded). The channel layer is configured in
+settings.redis_channel_layer with the same variables.
+"""
+
+import asyncio
+import contextlib
+import weakref
+
+import redis
+import redis.asyncio
+import redis.asyncio.sentinel
+import redis.sentinel
+from django.conf import settings
+
+
+def configured() -> bool:
+    """Whether the site runs on Redis (else the in-process layer serves one process)."""
+    return bool(settings.REDIS_URL or settings.REDIS_SENTINELS)
+
+
+def describe() -> str:
+    """Where Redis is, for the log (never a password)."""
+    if settings.REDIS_SENTINELS:
+        sentinels = ", ".join(f"{host}:{port}" for host, port in settings.REDIS_SENTINELS)
+        return f"the primary {settings.REDIS_SENTINEL_MASTER!r} of Redis Sentinel at {sentinels}"
+    return "one server (REDIS_URL)"
+
+
+def _timeouts(timeout: float) -> dict:
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+
+
+@contextlib.contextmanager
+def connection(timeout: float):
+    """A synchronous client, closed (with its Sentinel connections) on leaving."""
+    if settings.REDIS_SENTINELS:
+        sentinel = redis.sentinel.Sentinel(
+            settings.REDIS_SENTINELS, sentinel_kwargs=_timeouts(timeout), **_timeouts(timeout)
+        )
+        client = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **_timeouts(timeout))
+    else:
+        sentinel = None
+        client = redis.Redis.from_url(settings.REDIS_URL, **_timeouts(timeout))
+    try:
+        yield client
+    finally:
+        client.close()
+        for sentinel_client in sentinel.sentinels if sentinel else ():
+            sentinel_client.close()
+
+
+_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+
+
+def for_this_loop() -> redis.asyncio.Redis:
+    """One asyncio client per event loop (daphne runs one) and configuration, kept for the loop's
+    life: redis-py's asyncio connections belong to the loop that opened them, and a client per call
+    would open (and, with Sentinel, leave behind) connections to the Sentinels every time."""
+    where = (settings.REDIS_URL, tuple(settings.REDIS_SENTINELS), settings.REDIS_SENTINEL_MASTER)
+    clients = _clients.setdefault(asyncio.get_running_loop(), {})
+    if where not in clients:
+        timeouts = _timeouts(settings.REDIS_CONNECT_TIMEOUT)
+        if settings.REDIS_SENTINELS:
+            sentinel = redis.asyncio.sentinel.Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=timeouts, **timeouts)
+            clients[where] = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **timeouts)
+        else:
+            # A pool that waits for a free connection, bounded: a reconnect storm makes thousands of
+            # calls at once, which would otherwise open as many connections (or, with a capped
+            # plain pool, fail with "Too many connections" and let sockets in unchecked; measured
+            # by bench/connect.py). A call takes well under a millisecond.
+            pool = redis.asyncio.BlockingConnectionPool.from_url(
+                settings.REDIS_URL, max_connections=20, timeout=settings.REDIS_CONNECT_TIMEOUT, **timeouts
+            )
+            clients[where] = redis.asyncio.Redis(connection_pool=pool)
+    return clients[where]
