@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
 from . import files
-from .views import calendar, catalog, discussions, learning, search
+from .views import calendar, catalog, discussions, learning, payments, search
 
 app_name = "courses"
 
@@ -19,10 +19,22 @@ urlpatterns = [
     path("courses/<str:code>/subscribe/", catalog.subscribe, name="subscribe"),
     path("courses/<str:code>/unsubscribe/", catalog.unsubscribe, name="unsubscribe"),
     path("courses/<str:code>/resources/<int:pk>/", catalog.resource, name="resource"),
+    # Payments (courses/views/payments.py): buying, paying, receipts, the plan, Stripe's webhook.
+    path("courses/<str:code>/buy/", payments.buy, name="buy"),
+    path("payments/", payments.overview, name="payments"),
+    path("payments/<int:pk>/pay/", payments.pay_page, name="pay"),
+    path("payments/<int:pk>/confirm/", payments.pay_confirm, name="pay_confirm"),
+    path("payments/<int:pk>/return/", payments.payment_return, name="payment_return"),
+    path("payments/<int:pk>/receipt/", payments.receipt, name="receipt"),
+    path("payments/plan/", payments.plan_page, name="plan"),
+    path("payments/plan/start/", payments.plan_start, name="plan_start"),
+    path("payments/plan/cancel/", payments.plan_cancel, name="plan_cancel"),
+    path("payments/stripe/webhook/", payments.webhook, name="stripe_webhook"),
     path(
         "courses/<str:code>/announcements/<int:pk>/acknowledge/", catalog.acknowledge, name="acknowledge_announcement"
     ),
     path("acknowledge/<str:token>/", catalog.acknowledge_by_link, name="acknowledge_by_link"),
+    path("invitations/<str:token>/", catalog.invitation, name="invitation"),
     path("courses/<str:code>/search/", search.course_search, name="course_search"),
     # Learning: members only (404 for everyone else).
     path("courses/<str:code>/learn/", learning.outline, name="outline"),

@@ -21,6 +21,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from lms_site import database_down
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,6 +38,15 @@ class SecondFactorRequired(exceptions.APIException):
     status_code = status.HTTP_403_FORBIDDEN
     default_detail = "This account uses two-factor authentication: the second factor is required."
     default_code = "second_factor_required"
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database cannot be reached (a failover): retry later. lms_site/database_down.py."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = database_down.MESSAGE
+    default_code = "database_unavailable"
+    wait = database_down.RETRY_AFTER_SECONDS
 
 
 def _messages(detail) -> list[str]:
@@ -88,6 +99,9 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, RequestDataTooBig):
         return too_large()
+    if isinstance(exc, database_down.UNAVAILABLE):
+        logger.warning("The database is unavailable: %s", exc)
+        return DatabaseUnavailable()
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return exceptions.ValidationError(detail)
@@ -163,6 +177,7 @@ ERROR_RESPONSES = {
     "413": "The request body is too large.",
     "429": "Too many requests: wait `Retry-After` seconds.",
     "500": "A server error (a bug).",
+    "503": "The database is unavailable for a moment (a failover): retry after `Retry-After` seconds.",
 }
 
 

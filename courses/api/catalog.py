@@ -9,7 +9,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -19,7 +25,7 @@ from rest_framework.views import APIView
 from lms_site.api_errors import Conflict, ErrorSerializer
 
 from .. import files, permissions, selectors, services
-from ..models import Announcement, Course, Resource, Subscription
+from ..models import Announcement, Course, Resource, Subscription, WaitlistEntry
 from .pagination import Pages
 from .shared import NULLABLE_URI, PersonSerializer, absolute
 
@@ -38,6 +44,8 @@ class CourseSerializer(serializers.ModelSerializer):
             "description",
             "instructor",
             "is_published",
+            "price",
+            "currency",
             "created_at",
             "subscriber_count",
             "is_subscribed",
@@ -111,6 +119,34 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     def get_subscribed(self, subscription: Subscription) -> bool:
         return True
+
+
+class WaitlistSerializer(serializers.ModelSerializer):
+    course = serializers.CharField(source="course.code", read_only=True)
+    subscribed = serializers.SerializerMethodField()
+    waitlisted = serializers.SerializerMethodField()
+    position = serializers.IntegerField(read_only=True, help_text="1 for the first in line.")
+
+    class Meta:
+        model = WaitlistEntry
+        fields = ("course", "subscribed", "waitlisted", "position", "joined_at")
+        read_only_fields = fields
+
+    def get_subscribed(self, entry: WaitlistEntry) -> bool:
+        return False
+
+    def get_waitlisted(self, entry: WaitlistEntry) -> bool:
+        return True
+
+
+class EnrolSerializer(serializers.Serializer):
+    key = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        default="",
+        help_text="The course's enrolment key, if it has one.",
+    )
 
 
 class CourseFilterSerializer(serializers.Serializer):
@@ -226,26 +262,45 @@ class AnnouncementListView(CourseRowsView):
 
 @extend_schema(tags=["enrollments"])
 class EnrollmentView(APIView):
-    """Subscribe to a course (POST) or leave it (DELETE). Both are idempotent."""
+    """Subscribe to a course (POST) or leave it or its waiting list (DELETE). Both are idempotent.
+    A full course puts the caller on its waiting list (202); a freed seat goes to the first in line."""
 
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        request=None,
+        request=EnrolSerializer,
         responses={
-            200: OpenApiResponse(EnrollmentSerializer, description="Already subscribed."),
+            200: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    "Place", [EnrollmentSerializer, WaitlistSerializer], resource_type_field_name=None
+                ),
+                description="Already subscribed, or already on the waiting list.",
+            ),
             201: OpenApiResponse(EnrollmentSerializer, description="Subscribed."),
-            409: OpenApiResponse(ErrorSerializer, description="Not open for subscription, or you teach it."),
+            202: OpenApiResponse(WaitlistSerializer, description="The course is full: on its waiting list."),
+            400: OpenApiResponse(ErrorSerializer, description="The enrolment key is missing or wrong (field `key`)."),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="Not open for subscription (unpublished, not open yet, closed), or you teach it.",
+            ),
         },
     )
     def post(self, request, code):
         course = selectors.get_course_for_user(request.user, code)
+        body = EnrolSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            subscription, created = services.subscribe(user=request.user, course=course)
+            place, created = services.subscribe(user=request.user, course=course, key=body.validated_data["key"])
         except DjangoValidationError as refused:
+            if refused.code in ("wrong_key", "key_required"):
+                raise serializers.ValidationError({"key": refused.messages}) from refused
             raise Conflict(" ".join(refused.messages)) from refused
+        if isinstance(place, WaitlistEntry):
+            return Response(
+                WaitlistSerializer(place).data, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+            )
         return Response(
-            EnrollmentSerializer(subscription).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+            EnrollmentSerializer(place).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
     @extend_schema(request=None, responses={204: None})

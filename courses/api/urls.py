@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import catalog, discussions, learning
+from . import catalog, discussions, learning, payments
 
 urlpatterns = [
     path("courses", catalog.CourseListView.as_view(), name="course-list"),
@@ -16,5 +16,7 @@ urlpatterns = [
     path("users/<int:user_id>/progress", learning.StudentProgressView.as_view(), name="user-progress"),
     path("courses/<str:code>/discussions", discussions.ThreadListView.as_view(), name="thread-list"),
     path("courses/<str:code>/discussions/<int:pk>", discussions.ThreadDetailView.as_view(), name="thread-detail"),
+    path("payments/checkout", payments.CheckoutView.as_view(), name="payment-checkout"),
+    path("payments", payments.TransactionListView.as_view(), name="payment-list"),
     path("admin/reports/course-completion", learning.CompletionReportView.as_view(), name="completion-report"),
 ]

@@ -1,11 +1,14 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
 from ..markup import MARKDOWN_HELP
+from .enrolment import EnrolmentOptions
 from .tracking import RemembersSavedValues
 
 course_code_validator = RegexValidator(
@@ -35,7 +38,7 @@ class CourseQuerySet(models.QuerySet):
         return self.filter(instructor=user)
 
 
-class Course(RemembersSavedValues):
+class Course(EnrolmentOptions, RemembersSavedValues):
     code = models.CharField(max_length=20, unique=True, validators=[course_code_validator])
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text=MARKDOWN_HELP)
@@ -46,6 +49,20 @@ class Course(RemembersSavedValues):
         limit_choices_to={"role": "instructor"},
     )
     is_published = models.BooleanField("published", default=False)
+    # A paid course (courses/models/payments.py): both set, or both empty (free).
+    price = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.50"))],
+        help_text="Leave empty for a free course. Students buy a paid course before they join it.",
+    )
+    # Nullable, unlike most text fields: SQLite adds a nullable column in place, where a NOT NULL
+    # one rebuilds the table, which its full-text triggers (migration 0008) do not survive.
+    currency = models.CharField(
+        max_length=3, null=True, blank=True, choices=[("eur", "EUR"), ("usd", "USD"), ("gbp", "GBP")]
+    )
     # Set by the save that first publishes the course, and never again: only that save announces it.
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -70,6 +87,15 @@ class Course(RemembersSavedValues):
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "first_published_at"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()  # the enrolment options' dates
+        if (self.price is None) != (not self.currency):
+            raise ValidationError("Give both a price and a currency for a paid course, or neither for a free one.")
+
+    @property
+    def is_paid(self) -> bool:
+        return self.price is not None
 
     @property
     def was_first_published(self) -> bool:
@@ -194,10 +220,18 @@ class Reminder(models.Model):
 
 
 class Subscription(models.Model):
+    class Source(models.TextChoices):
+        SELF = "self", "Subscribed"
+        WAITLIST = "waitlist", "From the waiting list"
+        INVITATION = "invitation", "Invited"
+
     student = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="subscriptions")
     subscribed_at = models.DateTimeField(default=timezone.now, editable=False)
     last_viewed_at = models.DateTimeField(default=timezone.now)
+    # How the student got the seat (services.enrolment): a seat freed for the first in line is news
+    # told at once (notifications/signals.py).
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SELF, editable=False)
 
     class Meta:
         ordering = ["course__code"]

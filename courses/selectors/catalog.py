@@ -12,6 +12,7 @@ from ..models import (
     Course,
     Resource,
     Subscription,
+    WaitlistEntry,
 )
 from ..permissions import is_member, member_courses, visible_courses
 from .search import search_courses
@@ -52,6 +53,22 @@ def subscription_for(user, course: Course) -> Subscription | None:
     if not user.is_authenticated:
         return None
     return Subscription.objects.filter(student=user, course=course).first()
+
+
+def seats_left(course: Course, seats_taken: int | None = None) -> int | None:
+    """Free seats (None: no limit; 0 when more are enrolled than a lowered capacity). `seats_taken`
+    when the caller has counted them already (the catalog's annotation)."""
+    if course.capacity is None:
+        return None
+    if seats_taken is None:
+        seats_taken = Subscription.objects.filter(course=course).count()
+    return max(course.capacity - seats_taken, 0)
+
+
+def waitlist_entry_for(user, course: Course) -> WaitlistEntry | None:
+    if not user.is_authenticated or course.capacity is None:
+        return None
+    return WaitlistEntry.objects.filter(student=user, course=course).first()
 
 
 def course_resources(course: Course) -> QuerySet[Resource]:

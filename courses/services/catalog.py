@@ -6,39 +6,76 @@ names the ones it causes."""
 
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.audit import attributed
 
-from ..models import Acknowledgement, Announcement, Course, Reminder, Resource, Subscription
-from ..permissions import course_members, is_member, is_site_admin, teaches
+from ..models import (
+    Acknowledgement,
+    Announcement,
+    Course,
+    Invitation,
+    Reminder,
+    Resource,
+    Subscription,
+    WaitlistEntry,
+)
+from ..permissions import course_members, has_paid_access, is_member, is_site_admin, teaches
+from . import enrolment
 
 
 @transaction.atomic
-def subscribe(*, user, course: Course) -> tuple[Subscription, bool]:
-    """Idempotent: subscribing twice keeps the first subscription. Returns (subscription, created).
-    Events: `subscription`, to the student and to the instructor, when created."""
+def subscribe(
+    *, user, course: Course, key: str = "", invitation: Invitation | None = None, purchased: bool = False
+) -> tuple[Subscription | WaitlistEntry, bool]:
+    """Idempotent: subscribing twice keeps the first subscription (or place in line). Returns
+    (subscription, created), or (waiting list entry, created) when the course is full
+    (services/enrolment.py: the key, the dates and the seats). A paid course needs
+    `has_paid_access` (a purchase or the all-access plan). An `invitation`, already checked by
+    accept_invitation, and a settled purchase (`purchased`: the dates were checked when its
+    checkout began) skip the key and the dates. Events: `subscription`, to the student and to the
+    instructor, when a seat is taken; a quiet `content_changed` (object "seats") on all_courses when
+    the course has a capacity."""
     if not course.is_published:
         raise ValidationError("This course is not open for subscription.")
     if course.instructor_id == user.pk:
         raise ValidationError("You teach this course.")
-    existing = Subscription.objects.filter(student=user, course=course).first()
+    existing = (
+        Subscription.objects.filter(student=user, course=course).first()
+        or WaitlistEntry.objects.filter(student=user, course=course).first()
+    )
     if existing:
         return existing, False
-    try:
-        with transaction.atomic():
-            return Subscription.objects.create(student=user, course=course), True
-    except IntegrityError:  # a concurrent request won the race
-        return Subscription.objects.get(student=user, course=course), False
+    # Payments' gate: a paid course is joined by a buyer or an all-access member only.
+    if not has_paid_access(user, course):
+        raise ValidationError("This is a paid course: buy it to join.")
+    if invitation is None and not purchased:
+        enrolment.check_may_enrol(course=course, key=key)
+    source = Subscription.Source.INVITATION if invitation else Subscription.Source.SELF
+    return enrolment.take_seat(user=user, course=course, source=source)
 
 
 @transaction.atomic
 def unsubscribe(*, user, course: Course) -> bool:
-    """Idempotent. Returns whether a subscription was removed. Events: none; the student's open
-    sockets leave the course (notifications/signals.py)."""
-    deleted, _ = Subscription.objects.filter(student=user, course=course).delete()
-    return bool(deleted)
+    """Idempotent: leave the course, or its waiting list. Returns whether anything was left. A
+    freed seat goes to the first in line at once (enrolment.fill_free_seats). Events: none for the
+    one who leaves (their open sockets leave the course, notifications/signals.py); `subscription`
+    for the one promoted; the seats' quiet `content_changed`."""
+    return enrolment.leave(user=user, course=course)
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user) -> Subscription | WaitlistEntry:
+    """Use an invitation's link, once, as the account of the address it was sent to: enrols (or,
+    when the course is full, puts in line) whatever the key and the dates. ValidationError
+    (`used`, `expired`, `wrong_account`, or subscribe's) otherwise. Events: subscribe's."""
+    invitation = Invitation.objects.select_for_update().select_related("course").get(pk=invitation.pk)
+    enrolment.check_invitation(invitation=invitation, user=user)
+    place, _ = subscribe(user=user, course=invitation.course, invitation=invitation)
+    invitation.accepted_by, invitation.accepted_at = user, timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    return place
 
 
 def mark_course_viewed(*, user, course: Course) -> None:
@@ -60,6 +97,8 @@ def save_course(*, course: Course, by) -> Course:
         course.instructor = by
     course.full_clean()
     course.save()
+    # A raised or removed capacity seats the first in line.
+    enrolment.fill_free_seats(course=course)
     return course
 
 

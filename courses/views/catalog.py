@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .. import files, permissions, selectors, services
 from ..forms.catalog import CatalogSearchForm
+from ..models import WaitlistEntry
 
 CATALOG_PAGE_SIZE = 12
 
@@ -34,9 +35,12 @@ def catalog(request):
 
 
 def course_detail(request, code):
+    return _course_page(request, selectors.get_course_for_user(request.user, code))
+
+
+def _course_page(request, course, *, key_error: str = "", status: int = 200):
     # The page's activity feed comes from notifications' {% activity_feed %} tag: courses does not
     # import notifications.
-    course = selectors.get_course_for_user(request.user, code)
     subscription = selectors.subscription_for(request.user, course)
     if subscription:
         services.mark_course_viewed(user=request.user, course=course)
@@ -58,8 +62,13 @@ def course_detail(request, code):
         if is_member and any(a.requires_acknowledgement for a in announcements)
         else set(),
         "teaches": permissions.teaches(request.user, course),
+        # Enrolment options (services/enrolment.py); no query for a course without a capacity.
+        "seats_left": selectors.seats_left(course),
+        "waitlist_entry": None if subscription else selectors.waitlist_entry_for(request.user, course),
+        "enrolment_state": course.enrolment_state(),
+        "key_error": key_error,
     }
-    return render(request, "courses/catalog/course_detail.html", context)
+    return render(request, "courses/catalog/course_detail.html", context, status=status)
 
 
 @login_required
@@ -92,22 +101,66 @@ def acknowledge_by_link(request, token):
 def subscribe(request, code):
     course = selectors.get_course_for_user(request.user, code)
     try:
-        _, created = services.subscribe(user=request.user, course=course)
+        place, created = services.subscribe(user=request.user, course=course, key=request.POST.get("key", ""))
     except ValidationError as error:
+        if error.code in ("wrong_key", "key_required"):
+            # A form error: the page again, the message at the key's field.
+            return _course_page(request, course, key_error=" ".join(error.messages), status=400)
         messages.error(request, " ".join(error.messages))
     else:
         if created:
-            messages.success(request, f"You are subscribed to {course.code}.")
+            _say_where(request, course, place)
     return redirect(course)
+
+
+def _say_where(request, course, place) -> None:
+    if isinstance(place, WaitlistEntry):
+        messages.info(request, f"{course.code} is full: you are number {place.position} on the waiting list.")
+    else:
+        messages.success(request, f"You are subscribed to {course.code}.")
 
 
 @login_required
 @require_POST
 def unsubscribe(request, code):
+    """Leave the course, or its waiting list."""
     course = selectors.get_course_for_user(request.user, code)
     if services.unsubscribe(user=request.user, course=course):
         messages.success(request, f"You left {course.code}.")
     return redirect(course)
+
+
+@login_required
+def invitation(request, token):
+    """The mailed invitation link: a page with a button (a mail scanner's GET enrols nobody), whose
+    POST enrols the logged-in account if the invitation was sent to its address. Any other link
+    than ours is 404; a used, expired or misdirected one is said so (403 or 410)."""
+    try:
+        invited = services.read_invitation_token(token)
+    except ValidationError as error:
+        raise Http404("This invitation link is not valid.") from error
+    context = {"invitation": invited, "course": invited.course, "token": token}
+    if request.method == "POST":
+        try:
+            place = services.accept_invitation(invitation=invited, user=request.user)
+        except ValidationError as error:
+            return _invitation_refused(request, context, error)
+        _say_where(request, invited.course, place)
+        return redirect(invited.course)
+    try:
+        services.check_invitation(invitation=invited, user=request.user)
+    except ValidationError as error:
+        return _invitation_refused(request, context, error)
+    return render(request, "courses/catalog/invitation.html", context)
+
+
+INVITATION_REFUSALS = {"used": 410, "expired": 410, "wrong_account": 403}
+
+
+def _invitation_refused(request, context, error):
+    status = INVITATION_REFUSALS.get(error.code, 409)  # 409: the course itself refused (unpublished)
+    context |= {"error": " ".join(error.messages)}
+    return render(request, "courses/catalog/invitation.html", context, status=status)
 
 
 @login_required

@@ -1,0 +1,28 @@
+"""The seats left of a course with a capacity, live on every open page that shows them (the course
+page): a quiet `content_changed` (object "seats") on the catalog topic, written when a seat is
+taken or freed (notifications/signals.py), reaches every socket (selectors.LIVE_CATALOG_KINDS),
+members or not, since the public course page shows the count to anyone who may see the course.
+Rendered once from the page's own partial, as counted at publish time; not replayed (a page loaded
+later counts for itself)."""
+
+from django.template.loader import render_to_string
+
+from courses import selectors
+from courses.models import Course
+
+from .models import Event
+from .rendering import live_parts
+
+
+@live_parts(Event.Kind.CONTENT_CHANGED)
+def seats_left(event: Event) -> list[dict]:
+    if event.payload.get("object") != "seats":
+        return []
+    course = Course.objects.filter(pk=event.payload["id"], is_published=True).first()
+    if course is None:
+        return []
+    key = f"course-seats-{course.code}"
+    if course.capacity is None:
+        return [{"key": key, "html": ""}]
+    context = {"course": course, "seats_left": selectors.seats_left(course)}
+    return [{"key": key, "html": render_to_string("courses/catalog/_seats.html", context).strip()}]
