@@ -1,6 +1,9 @@
-"""Pages: server time and query count of the pages every student opens, on benchmark-sized data.
+"""Pages: server time and query count of the pages every student opens (and the analytics dashboards
+of an instructor and a site admin), on benchmark-sized data.
 
-Data: seed_demo --students 10000 --courses 500 --resources 50000 and seed_events --events 200000
+Data: seed_demo --students 10000 --courses 500 --resources 50000 --lessons-per-course 48
+--progress 1000000 (a term's history: 1,000,000 lesson progress rows with their quiz attempts,
+submissions and threads) and seed_events --events 200000
 (kept in .run/bench/pages-<database>.*, topped up idempotently, so a second run starts at once).
 Each page is requested in-process through Django's full stack (middleware, sessions, templates)
 with the test client, as a logged-in generated student with three subscriptions; the time is the
@@ -20,8 +23,11 @@ from bench.common import PRODUCTION_LIKE, WORK, collectstatic, fresh_postgres, s
 from lms_site.testing.servers import BASE_DIR
 
 SIZES = {
-    "large": ["--students", "10000", "--courses", "500", "--resources", "50000"],
-    "small": ["--students", "20"],
+    "large": [
+        *("--students", "10000", "--courses", "500", "--resources", "50000"),
+        *("--lessons-per-course", "48", "--progress", "1000000"),
+    ],
+    "small": ["--students", "20", "--courses", "3", "--lessons-per-course", "48", "--progress", "2000"],
 }
 EVENTS = {"large": "200000", "small": "300"}
 
@@ -69,7 +75,8 @@ def measure_pages(requests: int) -> list[dict]:
     User = get_user_model()
     student = User.objects.filter(username__startswith="student").exclude(username="student").order_by("id").first()
     student = student or User.objects.get(username="student")
-    course = Subscription.objects.filter(student=student).select_related("course").first().course
+    mine = Subscription.objects.filter(student=student).select_related("course").order_by("-course__code")
+    course = mine.first().course  # a generated course where there is one: a term's history (GEN... > CS...)
     client = Client()
     client.force_login(student)
     feed = reset_calendar_feed(user=student)  # the feed's address (the one write here)
@@ -88,8 +95,26 @@ def measure_pages(requests: int) -> list[dict]:
         "catalog search": "/courses/?q=benchmark",
         "course search": f"/courses/{course.code}/search/?q=reading",
     }
+    # The analytics dashboards, as the course's instructor and as a site admin (logged in with their
+    # second factor, as the admin requires).
+    from accounts.services import second_factors
+    from lms_site.testing.mfa import VerifiedClient, enrol_totp
+
+    staff = {"instructor": course.instructor, "admin": User.objects.filter(is_superuser=True).order_by("id").first()}
+    clients = {"student": client}
+    for role, user in staff.items():
+        if not second_factors(user):
+            enrol_totp(user)  # generated staff have no app yet; the admin asks for one
+        clients[role] = VerifiedClient()
+        clients[role].force_login(user)
+    staff_pages = {
+        "course analytics": ("instructor", f"/admin/courses/course/{course.pk}/analytics/"),
+        "site analytics": ("admin", "/admin/courses/course/analytics/"),
+        "completion report": ("admin", "/admin/courses/course/analytics/completion/"),
+    }
     rows = []
-    for name, url in pages.items():
+    for name, (role, url) in ({name: ("student", url) for name, url in pages.items()} | staff_pages).items():
+        client = clients[role]
         for _ in range(5):  # warm-up: templates compiled, connection open
             response = client.get(url)
         if response.status_code != 200:
@@ -146,10 +171,15 @@ def main() -> None:
     rows = measure_pages(args.requests)
     import json
 
-    from courses.models import Course, Resource
+    from courses.models import Course, LessonProgress, Resource
     from notifications.models import Event
 
-    counts = {"courses": Course.objects.count(), "resources": Resource.objects.count(), "events": Event.objects.count()}
+    counts = {
+        "courses": Course.objects.count(),
+        "resources": Resource.objects.count(),
+        "events": Event.objects.count(),
+        "progress": LessonProgress.objects.count(),
+    }
     out = {"rows": rows, "counts": counts, "seed_seconds": round(seeded_s, 1)}
     (WORK / f"pages-{args.database}-{args.size}.json").write_text(json.dumps(out))
     print(table(rows, ["page", "status", "queries", "p50", "p95", "max"], title=f"\n{args.size}: {counts}"))

@@ -53,6 +53,45 @@ def test_it_builds_benchmark_sizes_in_bulk(capsys, django_assert_max_num_queries
     assert Subscription.objects.filter(student__username__startswith="student0").count() == 600
 
 
+def test_a_terms_learning_history_is_consistent_and_funnel_shaped(capsys):
+    from courses import services
+    from courses.models import ActiveWeek, Answer, Attempt, CourseCompletion, Lesson, LessonProgress, Submission, Thread
+    from courses.services.publishing import publish_problems
+
+    args = ["--students", "60", "--courses", "4", "--lessons-per-course", "20", "--progress", "700"]
+    seed(capsys, *args, "--subscriptions-per-student", "2")
+    generated = Lesson.objects.filter(module__course__code__startswith="GEN")
+    assert generated.count() == 80
+    assert {kind: generated.filter(kind=kind).count() for kind in ("quiz", "assignment", "text")} == {
+        "quiz": 8,
+        "assignment": 8,
+        "text": 64,
+    }
+    assert all(not publish_problems(lesson) for lesson in generated.filter(kind__in=["quiz", "assignment"]))
+    assert LessonProgress.objects.count() == 700
+    # every completed quiz lesson has one graded attempt whose answers grade as recorded, every
+    # completed assignment lesson a submission, every finished course its completion
+    done = LessonProgress.objects.filter(completed_at__isnull=False)
+    assert Attempt.objects.count() == done.filter(lesson__kind="quiz").count() > 0
+    assert Submission.objects.count() == done.filter(lesson__kind="assignment").count() > 0
+    for answer in Answer.objects.select_related("question"):
+        assert answer.question.is_correct(answer.response) == answer.is_correct
+    for completion in CourseCompletion.objects.all():
+        lessons = generated.filter(module__course=completion.course_id)
+        assert done.filter(student=completion.student_id, lesson__in=lessons).count() == 20
+    # a funnel: more students reach the first lesson than the last
+    reached = {title: LessonProgress.objects.filter(lesson__title=title).count() for title in ("Lesson 1", "Lesson 20")}
+    assert reached["Lesson 1"] > reached["Lesson 20"]
+    assert Thread.objects.filter(course__code__startswith="GEN").count() == 16
+    seeded_weeks = set(ActiveWeek.objects.values_list("student_id", "course_id", "week"))
+    assert seeded_weeks  # the analytics rollup follows the bulk rows...
+    services.rebuild_analytics()
+    assert set(ActiveWeek.objects.values_list("student_id", "course_id", "week")) == seeded_weeks  # ...all of them
+    counts = (LessonProgress.objects.count(), Thread.objects.count(), Lesson.objects.count())
+    seed(capsys, *args, "--subscriptions-per-student", "2")
+    assert counts == (LessonProgress.objects.count(), Thread.objects.count(), Lesson.objects.count())
+
+
 def test_demo_staff_have_a_known_authenticator_secret_printed(capsys):
     from base64 import b32encode
 

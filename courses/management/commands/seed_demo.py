@@ -2,7 +2,9 @@
 
 The named demo accounts and courses are created once and kept, through the services the site uses,
 so their events are in the feed. The generated students, courses and resources are topped up to the requested
-sizes with bulk inserts (no per-row save, so no signal fires: seeded bulk is not news).
+sizes with bulk inserts (no per-row save, so no signal fires: seeded bulk is not news); with
+`--lessons-per-course` and `--progress` the generated courses also get a term's learning history
+(`courses/management/learning_data.py`).
 """
 
 import hashlib
@@ -18,7 +20,9 @@ from django.utils import timezone
 
 from accounts.services import add_known_totp, ensure_instructors_group, make_instructor
 from courses import services
-from courses.models import Announcement, Course, Lesson, Module, Question, Resource, Subscription
+from courses.models import Announcement, Course, Lesson, LessonProgress, Module, Question, Resource, Subscription
+
+from .. import learning_data
 
 User = get_user_model()
 
@@ -74,6 +78,8 @@ class Command(BaseCommand):
             "courses": (0, "generated courses beyond the demo ones"),
             "resources": (0, "generated resources in all"),
             "subscriptions-per-student": (3, "courses each generated student follows"),
+            "lessons-per-course": (0, "lessons in each generated course, with quizzes and assignments"),
+            "progress": (0, "lesson progress rows in the generated courses (with attempts and submissions)"),
         }
         for name, (default, help_text) in sizes.items():
             parser.add_argument(f"--{name}", type=int, default=default, help=help_text)
@@ -93,10 +99,17 @@ class Command(BaseCommand):
         courses += self.generated_courses(options["courses"], [people["alice"], people["bob"]])
         self.subscriptions(students, courses, options["subscriptions_per_student"])
         self.generated_resources(options["resources"], courses)
+        empty = learning_data.generated_courses_without_lessons(courses)
+        learning_data.add_lessons(empty, options["lessons_per_course"], self.progress)
+        if options["lessons_per_course"]:
+            learning_data.add_threads(empty, self.progress)
+        if learning_data.add_progress(options["progress"], self.progress):
+            services.rebuild_analytics()  # the bulk rows skipped record_activity: the rollup from them
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {User.objects.count()} users, {Course.objects.count()} courses, "
-                f"{Resource.objects.count()} resources, {Subscription.objects.count()} subscriptions."
+                f"{Resource.objects.count()} resources, {Subscription.objects.count()} subscriptions, "
+                f"{LessonProgress.objects.count()} lesson progress rows."
             )
         )
         self.print_logins()
@@ -285,10 +298,12 @@ class Command(BaseCommand):
         per_student = min(per_student, len(courses))
         existing = set(Subscription.objects.filter(student_id__in=students).values_list("student_id", "course_id"))
         rows = []
+        joined = timezone.now() - learning_data.TERM  # joined in the term's first weeks, as students do
         for student_id in students:
             for course in random.sample(courses, per_student):
+                since = joined + learning_data.TERM * 0.6 * random.random()  # drawn always: a rerun draws alike
                 if (student_id, course.pk) not in existing:
-                    rows.append(Subscription(student_id=student_id, course=course))
+                    rows.append(Subscription(student_id=student_id, course=course, subscribed_at=since))
         for start in range(0, len(rows), BATCH):
             Subscription.objects.bulk_create(rows[start : start + BATCH], ignore_conflicts=True)
             self.progress("subscriptions", min(start + BATCH, len(rows)), len(rows))
