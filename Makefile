@@ -61,23 +61,34 @@ test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	@echo "== Test suite on SQLite =="
-	$(VENV)/bin/pytest -q
-	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$CI" ]; then \
-		echo "== Test suite on PostgreSQL =="; \
-		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q; \
-	else \
-		echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL run was not done."; \
-	fi
+	@# The two databases' runs go side by side, one per core (each has its own test database,
+	@# servers and ports); each one's output is printed whole when both are done.
+	@mkdir -p .run; \
+	if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$CI" ]; then pg=1; else pg=""; fi; \
+	echo "== Test suites on SQLite$${pg:+ and PostgreSQL, side by side} =="; \
+	$(VENV)/bin/pytest -q > .run/test-sqlite.log 2>&1 & sqlite_pid=$$!; \
+	if [ -n "$$pg" ]; then DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q > .run/test-postgres.log 2>&1 & pg_pid=$$!; fi; \
+	wait $$sqlite_pid; sqlite_rc=$$?; pg_rc=0; \
+	if [ -n "$$pg" ]; then wait $$pg_pid; pg_rc=$$?; fi; \
+	echo "== SQLite =="; cat .run/test-sqlite.log; \
+	if [ -n "$$pg" ]; then echo "== PostgreSQL =="; cat .run/test-postgres.log; \
+	else echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL run was not done."; fi; \
+	test $$sqlite_rc = 0 -a $$pg_rc = 0
 
 # Benchmarks: never part of `make test`. Run on an otherwise idle machine (docs/performance.md).
 BENCH_DATABASES ?= sqlite,postgres
 bench: $(VENV)/.dev
 	@command -v redis-server >/dev/null || { echo "redis-server is required: apt-get install -y redis-server" >&2; exit 1; }
 	$(PY) -m bench.fanout
+	$(PY) -m bench.connect
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is required for bench.storm: apt-get install -y nginx" >&2; exit 1; }
+	$(PY) -m bench.storm
+	$(PY) -m bench.stampede
+	$(PY) -m bench.capacity
 	$(PY) -m bench.pages --database sqlite
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.pages --database postgres; fi
 	$(PY) -m bench.writes --databases $(BENCH_DATABASES)
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.soak --database postgres; fi
 	$(PY) -m bench.replay
 	$(PY) -m bench.delivery --database sqlite
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.delivery --database postgres; fi

@@ -21,13 +21,21 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def pytest_collection_modifyitems(items):
-    """Transactional tests restore the database as migrations left it, rows and ids alike.
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgresql` run in the PostgreSQL run of `make test` only: deselected (never
+    skipped, never counted) on SQLite.
+
+    Transactional tests restore the database as migrations left it, rows and ids alike.
 
     After a plain flush, post_migrate recreates content types and permissions under new ids, while
     a daphne started earlier in the session still caches the old ones (its next admin save then
     fails on the log entry's foreign key). Serialized rollback skips that and reloads the original
     rows with their original ids, so every process agrees on them for the whole session."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        postgres_only = [item for item in items if item.get_closest_marker("postgresql")]
+        if postgres_only:
+            config.hook.pytest_deselected(items=postgres_only)
+            items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
     for item in items:
         marker = item.get_closest_marker("django_db")
         transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,)))

@@ -49,6 +49,9 @@ INSTRUCTOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "resource": ("add", "change", "delete", "view"),
     "announcement": ("add", "change", "delete", "view"),
     "subscription": ("view",),
+    # Enrolment options: invitations are sent, never changed; the waiting list is read.
+    "invitation": ("add", "view"),
+    "waitlistentry": ("view",),
     # Authoring: modules, lessons, quizzes and assignments.
     "module": ("add", "change", "delete", "view"),
     "lesson": ("add", "change", "delete", "view"),
@@ -64,6 +67,8 @@ INSTRUCTOR_PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Moderating the course's discussions. Deleting a thread deletes its posts, so both.
     "thread": ("view", "change", "delete"),
     "post": ("view", "change", "delete"),
+    # Sales of their courses, read-only (refunds are the site admins').
+    "transaction": ("view",),
 }
 INSTRUCTOR_APP_LABEL = "courses"
 

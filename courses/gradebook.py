@@ -22,6 +22,8 @@ from fractions import Fraction
 from django.db.models import Sum
 from django.utils import timezone
 
+from lms_site.databases import reports_db
+
 from . import csv_writer
 from .models import Attempt, Course, Lesson, LessonProgress, Question, Submission, Subscription
 
@@ -132,19 +134,21 @@ class CourseGrades:
         return next((row for row in self.rows if row.lesson.pk == lesson_id), None)
 
 
-def graded_items(courses) -> list[Lesson]:
+def graded_items(courses, using: str = "default") -> list[Lesson]:
     """The released quiz and assignment lessons of these courses, in course order, with their
     settings, module and course, each with `max_points` (a quiz: its questions' points): two
-    queries."""
+    queries, on the database `using` (the gradebook export reads lms_site.databases.reports_db)."""
     lessons = list(
-        Lesson.objects.filter(module__course__in=courses, kind__in=[Lesson.Kind.QUIZ, Lesson.Kind.ASSIGNMENT])
+        Lesson.objects.using(using)
+        .filter(module__course__in=courses, kind__in=[Lesson.Kind.QUIZ, Lesson.Kind.ASSIGNMENT])
         .released()
         .in_order()
         .select_related("module__course", "quiz", "assignment")
     )
     quiz_ids = [lesson.quiz.pk for lesson in lessons if lesson.kind == Lesson.Kind.QUIZ]
     maxima = dict(
-        Question.objects.filter(quiz_id__in=quiz_ids)
+        Question.objects.using(using)
+        .filter(quiz_id__in=quiz_ids)
         .values_list("quiz_id")
         .annotate(total=Sum("points"))
         .values_list("quiz_id", "total")
@@ -155,25 +159,31 @@ def graded_items(courses) -> list[Lesson]:
     return lessons
 
 
-def grade_sheets(courses, student_ids, now=None, lessons=None) -> dict[tuple[int, int], CourseGrades]:
+def grade_sheets(
+    courses, student_ids, now=None, lessons=None, using: str = "default"
+) -> dict[tuple[int, int], CourseGrades]:
     """{(course id, student id): CourseGrades} for every pair, in four queries however many
     courses, students and items: items, quiz maxima (none when `lessons` from graded_items is
-    given), submitted attempts, submissions."""
+    given), submitted attempts, submissions; on the database `using`."""
     now = now or timezone.now()
     courses = list(courses)
     student_ids = list(student_ids)
-    lessons = graded_items(courses) if lessons is None else lessons
+    lessons = graded_items(courses, using) if lessons is None else lessons
     quiz_ids = [lesson.quiz.pk for lesson in lessons if lesson.kind == Lesson.Kind.QUIZ]
     assignment_ids = [lesson.assignment.pk for lesson in lessons if lesson.kind == Lesson.Kind.ASSIGNMENT]
     best: dict[tuple[int, int], Attempt] = {}
-    attempts = Attempt.objects.filter(quiz_id__in=quiz_ids, student_id__in=student_ids, submitted_at__isnull=False)
+    attempts = Attempt.objects.using(using).filter(
+        quiz_id__in=quiz_ids, student_id__in=student_ids, submitted_at__isnull=False
+    )
     for attempt in attempts.order_by("number"):
         key = (attempt.student_id, attempt.quiz_id)
         if key not in best or _better(attempt, best[key]):
             best[key] = attempt
     submissions = {
         (s.student_id, s.assignment_id): s
-        for s in Submission.objects.filter(assignment_id__in=assignment_ids, student_id__in=student_ids).defer("text")
+        for s in Submission.objects.using(using)
+        .filter(assignment_id__in=assignment_ids, student_id__in=student_ids)
+        .defer("text")
     }
     sheets = {(course.pk, student_id): CourseGrades(course=course) for course in courses for student_id in student_ids}
     for lesson in lessons:
@@ -245,15 +255,19 @@ def _cell(value) -> str | Decimal:
 def gradebook(course: Course, now=None) -> tuple[list[str], list[list]]:
     """(header, rows): one row per subscribed student with progress, the best score of each quiz,
     the grade of each assignment, late submissions and the two totals; seven queries however many
-    students and items."""
-    students = [s.student for s in course.subscriptions.select_related("student").order_by("student__last_name")]
-    lessons = graded_items([course])
-    sheets = grade_sheets([course], [student.pk for student in students], now, lessons)
-    released_ids = set(Lesson.objects.of_course(course).released().values_list("pk", flat=True))
+    students and items. An export: it reads the reports' database (a replica when one is fit)."""
+    db = reports_db()
+    subscriptions = Subscription.objects.using(db).filter(course=course).select_related("student")
+    students = [s.student for s in subscriptions.order_by("student__last_name")]
+    lessons = graded_items([course], db)
+    sheets = grade_sheets([course], [student.pk for student in students], now, lessons, db)
+    released_ids = set(Lesson.objects.using(db).of_course(course).released().values_list("pk", flat=True))
     done: dict[int, int] = {}
-    for student_id, lesson_id in LessonProgress.objects.filter(
-        lesson__module__course=course, completed_at__isnull=False
-    ).values_list("student_id", "lesson_id"):
+    for student_id, lesson_id in (
+        LessonProgress.objects.using(db)
+        .filter(lesson__module__course=course, completed_at__isnull=False)
+        .values_list("student_id", "lesson_id")
+    ):
         if lesson_id in released_ids:
             done[student_id] = done.get(student_id, 0) + 1
     quizzes = [lesson for lesson in lessons if lesson.kind == Lesson.Kind.QUIZ]

@@ -12,12 +12,13 @@ none of them re-decides. Three definitions underlie everything:
   members, on a page, in the API or on the socket.
 
 Rules that need a course object take one already fetched; the queryset forms (`visible_courses`,
-`member_courses`) are the same rules as SQL, for lists and for the socket.
+`member_courses`, and `member_course_codes` for many users at once) are the same rules as SQL, for
+lists and for the socket.
 """
 
 from django.db.models import Q, QuerySet
 
-from .models import Course, Subscription
+from .models import AllAccessPass, Course, Subscription, Transaction
 
 
 def is_active_user(user) -> bool:
@@ -44,6 +45,19 @@ def is_member(user, course: Course) -> bool:
     )
 
 
+def has_paid_access(user, course: Course) -> bool:
+    """May this user join this course as far as payment goes? A free course: anyone. A paid one:
+    whoever holds a settled purchase of it (paid, not refunded) or an active all-access plan. The
+    one rule of entitlement: `subscribe` asks it, and refunds and the plan's end ask it again
+    before they end access (courses/services/payments.py)."""
+    if not course.is_paid:
+        return True
+    return (
+        Transaction.objects.settled_purchases().filter(user=user, course=course).exists()
+        or AllAccessPass.objects.filter(user=user, status=AllAccessPass.Status.ACTIVE).exists()
+    )
+
+
 def visible_courses(user) -> QuerySet[Course]:
     """Courses a user may find at all: published ones, plus their own; site admins see all."""
     if is_site_admin(user):
@@ -62,6 +76,19 @@ def member_courses(user) -> QuerySet[Course]:
     # IN (subquery) rather than an OR across a join: an index lookup (docs/performance.md).
     mine = Subscription.objects.filter(student=user).values("course_id")
     return Course.objects.filter(Q(pk__in=mine, is_published=True) | Q(instructor=user))
+
+
+def member_course_codes(users) -> dict[int, set[str]]:
+    """member_courses for many users at once, as course codes: user id -> the codes of the courses
+    whose events reach them. The same rule in two queries for any number of users, for the sockets
+    that open together in a reconnect storm (notifications/connecting.py)."""
+    codes: dict[int, set[str]] = {user.pk: set() for user in users}
+    active = [user.pk for user in users if is_active_user(user)]
+    taught = Course.objects.filter(instructor__in=active).values_list("instructor_id", "code")
+    joined = Subscription.objects.filter(student__in=active, course__is_published=True)
+    for user_id, code in [*taught, *joined.values_list("student_id", "course__code")]:
+        codes[user_id].add(code)
+    return codes
 
 
 def course_members(course: Course):
@@ -111,3 +138,13 @@ def may_change(user, obj) -> bool:
     except KeyError:  # the chain ended without a course
         return is_site_admin(user)
     return teaches(user, course)
+
+
+def may_see_analytics(user, course: Course) -> bool:
+    """A course's analytics (dashboard, CSV, live parts) are its teacher's: its instructor or a site admin."""
+    return teaches(user, course)
+
+
+def may_see_site_analytics(user) -> bool:
+    """The analytics across courses (and the completion report's page) are the site admins'."""
+    return is_site_admin(user)

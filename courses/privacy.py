@@ -14,12 +14,15 @@ from .models import (
     Attempt,
     CalendarFeed,
     CourseCompletion,
+    Invitation,
     LessonProgress,
     Post,
     Question,
     Submission,
     Subscription,
     Thread,
+    Transaction,
+    WaitlistEntry,
 )
 
 
@@ -162,6 +165,29 @@ def erase_discussions(user, names) -> None:
     Announcement.objects.filter(author=user).update(author=None)
 
 
+@export_section("transactions")
+def transactions(user) -> dict:
+    """Purchases, refunds and plan payments: what, how much, when, Stripe's reference; we hold no
+    card data to export. Erasure keeps these rows under the anonymised account: accounting law
+    requires the record of a payment, and it names no one once the account is anonymised."""
+    return {
+        "transactions": [
+            {
+                "kind": row.kind,
+                "status": row.status,
+                "course": row.course.code if row.course else None,
+                "amount": str(row.amount),
+                "currency": row.currency,
+                "reference": row.gateway_reference,
+                "created_at": row.created_at,
+                "settled_at": row.settled_at,
+                "refunded_at": row.refunded_at,
+            }
+            for row in Transaction.objects.filter(user=user).select_related("course")
+        ]
+    }
+
+
 @export_section("calendar_feed")
 def calendar_feed(user) -> list:
     """Whether the person has a calendar feed address and since when; not the secret itself."""
@@ -183,3 +209,41 @@ def erase_learning(user, names) -> None:
     Submission.objects.filter(student=user).update(text="", file="", feedback="")
     Submission.objects.filter(graded_by=user).update(graded_by=None)
     Answer.objects.filter(attempt__student=user, question__kind=Question.Kind.SHORT).update(response=None)
+
+
+@export_section("waiting_lists")
+def waiting_lists(user) -> list:
+    return [
+        {"course": entry.course.code, "joined_at": entry.joined_at, "position": entry.position}
+        for entry in WaitlistEntry.objects.filter(student=user).select_related("course")
+    ]
+
+
+def _invitations_to(user):
+    to_address = Q(email__iexact=user.email) if user.email else Q(pk__in=[])
+    return Invitation.objects.filter(to_address | Q(accepted_by=user))
+
+
+@export_section("invitations")
+def invitations(user) -> list:
+    """Invitations to the person's address (or that they accepted); not those they sent, which name
+    other people."""
+    return [
+        {
+            "course": invitation.course.code,
+            "email": invitation.email,
+            "created_at": invitation.created_at,
+            "expires_at": invitation.expires_at,
+            "accepted_at": invitation.accepted_at,
+        }
+        for invitation in _invitations_to(user).select_related("course").order_by("id")
+    ]
+
+
+@eraser
+def erase_enrolment(user, names) -> None:
+    """Their places in line go (a freed place is no seat: nobody is promoted); invitations to their
+    address go; invitations they sent stay, for their invitees, without their name."""
+    WaitlistEntry.objects.filter(student=user).delete()
+    _invitations_to(user).delete()
+    Invitation.objects.filter(invited_by=user).update(invited_by=None)

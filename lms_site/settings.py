@@ -93,6 +93,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside every middleware that reads the database: a 503 page while it cannot be reached.
+    "lms_site.database_down.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,6 +149,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
+# A PostgreSQL streaming replica for reports (lms_site/databases.py): the "replica" alias, read by
+# analytics, the completion report and exports while it answers and lags less than
+# DATABASE_REPLICA_MAX_LAG_SECONDS, else they read the primary. Writes and the real-time path
+# (replay, heartbeat gap filling, unread counts) always use the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG_SECONDS = env_float("DATABASE_REPLICA_MAX_LAG_SECONDS", 30.0)
+if DATABASE_REPLICA_URL:
+    _replica = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+    if _replica["ENGINE"] != "django.db.backends.postgresql" or DATABASES["default"]["ENGINE"] != _replica["ENGINE"]:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL={DATABASE_REPLICA_URL!r}: a replica is a PostgreSQL streaming replica of a "
+            "PostgreSQL DATABASE_URL."
+        )
+    # A replica that is down is noticed within seconds, not after the system's TCP timeout, and a
+    # kept connection to it is checked before a request reuses it.
+    _replica["OPTIONS"] = {**_replica.get("OPTIONS", {}), "connect_timeout": 2}
+    _replica["CONN_HEALTH_CHECKS"] = True
+    # Under test the alias reads the test database itself: there is no second one to create.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["lms_site.databases.PrimaryRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -224,6 +247,14 @@ if USER_FILES_ORIGIN and not USER_FILES_ORIGIN.startswith(("https://", "http://"
     raise ImproperlyConfigured(
         f"USER_FILES_ORIGIN={USER_FILES_ORIGIN!r} is not an origin like https://files.example.edu."
     )
+# Behind nginx (`make cluster`, docs/deploy.md) a file view checks who may read and then hands the
+# sending to nginx: django-sendfile2's nginx backend answers with X-Accel-Redirect to the internal
+# /media/ location of deploy/nginx/lms.conf, so byte ranges and large downloads never hold a daphne
+# process. Off (`make run`, no nginx), Django streams the file itself (courses/ranged.py).
+SEND_FILES_WITH_NGINX = env_bool("SEND_FILES_WITH_NGINX", False)
+SENDFILE_BACKEND = "django_sendfile.backends.nginx"
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = "/media"
 # Files no URL ever serves: data exports (accounts/privacy), streamed to their owner by a view.
 PRIVATE_ROOT = Path(env("PRIVATE_ROOT", str(BASE_DIR / "private")))
 
@@ -270,6 +301,19 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lms@localhost")
 # Where links in mail and push point (the worker has no request to build them from).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
+# Payments (courses/payments_gateway.py): Stripe's keys. Without the secret and publishable keys paid
+# courses cannot be bought (the page says so); without the webhook secret every webhook is refused.
+# STRIPE_API_BASE points the library at another server (localstripe in tests); STRIPE_JS_URL is
+# where the pay page loads Stripe.js from. STRIPE_PLAN_ID: the all-access plan (a monthly Stripe plan or price id).
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env("STRIPE_API_BASE")
+STRIPE_JS_URL = env(
+    "STRIPE_JS_URL", f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_API_BASE else "https://js.stripe.com/v3/"
+)
+STRIPE_PLAN_ID = env("STRIPE_PLAN_ID")
+
 # Delivery by mail and Web Push (notifications/delivery): several events for one person within
 # MAIL_COALESCE_SECONDS become one mail; a failed delivery is retried with exponential backoff and
 # jitter from DELIVERY_RETRY_BASE_SECONDS up to DELIVERY_RETRY_MAX_SECONDS, DELIVERY_MAX_ATTEMPTS
@@ -294,32 +338,60 @@ PUSH_HTTP_HOSTS = env_list("PUSH_HTTP_HOSTS", "")
 # Seconds a link that confirms a new email address stays valid (accounts/email_change.py).
 EMAIL_CHANGE_MAX_AGE = env_int("EMAIL_CHANGE_MAX_AGE", 24 * 60 * 60)
 
-# Channels: Redis when REDIS_URL is set, the in-process layer (one process only) otherwise.
+# Channels: Redis when REDIS_URL (one server) or REDIS_SENTINELS (a primary watched by Redis Sentinel,
+# found by its name REDIS_SENTINEL_MASTER) is set, the in-process layer (one process only) otherwise.
+# The layer connects through channels-redis, everything else on Redis (the socket cap, health checks)
+# through lms_site/redis_clients.py.
 REDIS_URL = env("REDIS_URL", "")
 CHANNEL_PREFIX = env("CHANNEL_PREFIX", "lms")
 
 
-def redis_channel_layer(url: str, prefix: str) -> dict:
+def _addresses(value: str) -> list[tuple[str, int]]:
+    """host:port,host:port,... (an IPv6 host in brackets: [::1]:26379)."""
+    addresses = []
+    for item in value.split(","):
+        host, _, port = item.strip().rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(item)
+        addresses.append((host.strip("[]"), int(port)))
+    return addresses
+
+
+REDIS_SENTINELS = _env_parsed("REDIS_SENTINELS", [], _addresses, "a list like sentinel-1:26379,sentinel-2:26379")
+REDIS_SENTINEL_MASTER = env("REDIS_SENTINEL_MASTER", "mymaster")
+if REDIS_URL and REDIS_SENTINELS:
+    raise ImproperlyConfigured("Set REDIS_URL (one Redis server) or REDIS_SENTINELS (Redis Sentinel), not both.")
+# Seconds to wait for a Sentinel or a Redis server to accept a connection.
+REDIS_CONNECT_TIMEOUT = 2.0
+
+
+def redis_channel_layer(url: str, prefix: str, *, sentinels=(), master_name: str = "mymaster") -> dict:
     """The pub/sub Redis layer: measured faster than the core layer for fan-out (see
-    docs/architecture.md). redis-py's 5 s read timeout and bounded pool are lifted on purpose."""
+    docs/architecture.md). redis-py's 5 s read timeout and bounded pool are lifted on purpose.
+    With `sentinels`, channels-redis asks them for the primary `master_name` on every new
+    connection, so after a failover it reconnects to the promoted replica by itself."""
+    host = {
+        "socket_timeout": None,
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        "max_connections": env_int("REDIS_MAX_CONNECTIONS", 200),
+    }
+    if sentinels:
+        timeouts = {"socket_timeout": REDIS_CONNECT_TIMEOUT, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
+        host |= {"master_name": master_name, "sentinels": list(sentinels), "sentinel_kwargs": timeouts}
+    else:
+        host["address"] = url
     return {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {
-            "hosts": [
-                {
-                    "address": url,
-                    "socket_timeout": None,
-                    "socket_connect_timeout": 2,
-                    "max_connections": env_int("REDIS_MAX_CONNECTIONS", 200),
-                }
-            ],
-            "prefix": prefix,
-        },
+        "CONFIG": {"hosts": [host], "prefix": prefix},
     }
 
 
-if REDIS_URL:
-    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL, CHANNEL_PREFIX)}
+if REDIS_URL or REDIS_SENTINELS:
+    CHANNEL_LAYERS = {
+        "default": redis_channel_layer(
+            REDIS_URL, CHANNEL_PREFIX, sentinels=REDIS_SENTINELS, master_name=REDIS_SENTINEL_MASTER
+        )
+    }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
@@ -327,7 +399,15 @@ ACTIVITY_HEARTBEAT_SECONDS = env_float("ACTIVITY_HEARTBEAT_SECONDS", 25.0)
 ACTIVITY_REPLAY_LIMIT = env_int("ACTIVITY_REPLAY_LIMIT", 500)
 # Open activity sockets per user, across every process (counted in Redis): the next one gets 4429.
 ACTIVITY_SOCKETS_PER_USER = env_int("ACTIVITY_SOCKETS_PER_USER", 10)
+# Admission control of one daphne process (notifications/admission.py): open activity sockets, and
+# sockets still being set up at once (a reconnect storm); the next is closed with 4013, and the
+# browser waits longer before it tries again.
+ACTIVITY_SOCKETS_PER_PROCESS = env_int("ACTIVITY_SOCKETS_PER_PROCESS", 15000)
+ACTIVITY_OPENING_PER_PROCESS = env_int("ACTIVITY_OPENING_PER_PROCESS", 2000)
 FEED_PAGE_SIZE = 20
+# Analytics (courses/selectors/analytics.py): weeks shown, and days without activity that put a student at risk.
+ANALYTICS_WEEKS = env_int("ANALYTICS_WEEKS", 12)
+ANALYTICS_INACTIVE_DAYS = env_int("ANALYTICS_INACTIVE_DAYS", 14)
 # Discussions: at most this many posts per user in the window, then a clear "slow down" message.
 DISCUSSION_POSTS_PER_WINDOW = env_int("DISCUSSION_POSTS_PER_WINDOW", 5)
 DISCUSSION_RATE_WINDOW_SECONDS = env_int("DISCUSSION_RATE_WINDOW_SECONDS", 60)
@@ -385,6 +465,8 @@ SECURE_CSP = {
     "script-src": [
         STATIC_URL if "://" in STATIC_URL else "{origin}/" + STATIC_URL.lstrip("/"),
         "{origin}/api/v1/docs/",
+        # The admin's translated strings for its date and time widgets: a view of ours, not a user file.
+        "{origin}/admin/jsi18n/",
     ],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     # Images of the files origin: a submitted image previewed on the grading page (courses/admin/grading.py).

@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self):
         # Registers receivers, system checks, live-parts renderers and the delivery admin.
-        from . import checks, live, live_grades, signals, upcoming  # noqa: F401
+        from . import checks, live, live_analytics, live_grades, live_seats, payments, signals, upcoming  # noqa: F401
         from .delivery import admin  # noqa: F401
         from .logging import install_filters
 

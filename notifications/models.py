@@ -28,6 +28,10 @@ class Event(models.Model):
         COURSE_COMPLETED = "course_completed", "Course completed"
         ASSIGNMENT_SUBMITTED = "assignment_submitted", "Assignment submitted"
         MODERATION = "moderation", "Moderation"  # a moderator removed or deleted your post, locked your thread
+        PAYMENT = (
+            "payment",
+            "Payments and receipts",
+        )  # your purchase settled (a receipt), failed, was refunded; your plan ended
         # Quiet kinds: something already shown changed or went away (a renamed resource, a deleted
         # announcement). Open pages and replays follow them (their live parts); they are not news,
         # so no feed shows them and nobody counts them unread. payload: {"object": <what>, "id": <pk>}.

@@ -2,15 +2,20 @@
 schedule its publish after commit. No business rules live here. Saves that change what a user's
 open sockets may do (membership, log-in) send control messages the same way."""
 
+from functools import partial
+
 from django.contrib.auth import get_user_model, user_logged_in, user_logged_out
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 
-from courses.models import Announcement, Course, Resource, Subscription
+from courses.models import Announcement, Course, Invitation, Resource, Subscription
+from courses.selectors import analytics
 
-from . import control, sessions, topics
+from . import control, live_analytics, sessions, topics
+from .delivery.tasks import send_invitation
 from .events import record, rewrite
 from .models import Event
 
@@ -92,19 +97,70 @@ def subscribed(sender, instance: Subscription, created: bool, raw: bool = False,
         return
     course, student = instance.course, instance.student
     common = {"kind": Event.Kind.SUBSCRIPTION, "course": course, "actor": student, "url": course.get_absolute_url()}
+    from_waitlist = instance.source == Subscription.Source.WAITLIST
     record(
         topic=topics.user_topic(course.instructor_id),
-        title=f"{student.display_name()} joined {course.code}",
+        title=f"{student.display_name()} joined {course.code}" + (" from the waiting list" if from_waitlist else ""),
         group_for_id=course.instructor_id,
         **common,
     )
-    record(topic=topics.user_topic(student.pk), title=f"Subscribed to {course.code}", summary=course.title, **common)
+    if from_waitlist:
+        # The seat came to them while they waited: news, told at once (its own preference kind,
+        # notifications/delivery/preferences.py) and not their own doing (no actor).
+        record(
+            topic=topics.user_topic(student.pk),
+            title=f"A seat opened: you are enrolled in {course.code}",
+            summary=course.title,
+            extra={"waitlist": True},
+            **(common | {"actor": None}),
+        )
+    else:
+        record(
+            topic=topics.user_topic(student.pk), title=f"Subscribed to {course.code}", summary=course.title, **common
+        )
     control.membership_changed([student.pk])
+    site_analytics_changed(course, ["enrolments", "activity"])
 
 
 @receiver(post_delete, sender=Subscription, dispatch_uid="membership_left")
-def unsubscribed(sender, instance: Subscription, **kwargs):
+def unsubscribed(sender, instance: Subscription, origin=None, **kwargs):
     control.membership_changed([instance.student_id])
+    if isinstance(origin, Subscription) or getattr(origin, "model", None) is Subscription:
+        site_analytics_changed(instance.course, ["enrolments", "activity"])
+
+
+def _seats_changed(course: Course) -> None:
+    # Quiet, on the catalog topic, so every open page of the course follows, members or not
+    # (notifications/live_seats.py); a draft's seats are nobody's news.
+    if course.capacity is not None and course.is_published:
+        record(
+            kind=Event.Kind.CONTENT_CHANGED,
+            topic=topics.ALL_COURSES,
+            title=course.code,
+            course=course,
+            about=("seats", course.pk),
+        )
+
+
+@receiver(post_save, sender=Subscription, dispatch_uid="seats_taken")
+def seat_taken(sender, instance: Subscription, created: bool, raw: bool = False, **kwargs):
+    if created and not raw:
+        _seats_changed(instance.course)
+
+
+@receiver(post_delete, sender=Subscription, dispatch_uid="seat_freed")
+def seat_freed(sender, instance: Subscription, origin=None, **kwargs):
+    # Only for subscriptions deleted as such (unsubscribe, the admin): deleted with their course or
+    # their student, the course may be going too, and an event must not name it.
+    if isinstance(origin, Subscription) or getattr(origin, "model", None) is Subscription:
+        _seats_changed(instance.course)
+
+
+@receiver(post_save, sender=Invitation, dispatch_uid="invitation_mail")
+def invited(sender, instance: Invitation, created: bool, raw: bool = False, **kwargs):
+    # Mail is the worker's: the request only enqueues, after commit.
+    if created and not raw:
+        transaction.on_commit(partial(send_invitation.enqueue, instance.pk), robust=True)
 
 
 @receiver(post_save, sender=Course, dispatch_uid="event_course_published")
@@ -294,6 +350,10 @@ def submission_saved(sender, instance, created: bool, raw: bool = False, **kwarg
             actor=instance.student,
             group_for_id=course.instructor_id,
         )
+        # The course's dashboard follows this event itself (live_analytics.SUBMITTED); the site's:
+        site_analytics_changed(course, live_analytics.SUBMITTED)
+    if (instance.points is None) != (instance.saved_value("points") is None) and not created:
+        analytics_changed(course, ["assignments"])  # graded (or the grade taken back): the backlog
     graded_changed = instance.points != instance.saved_value("points") or (
         instance.feedback != instance.saved_value("feedback")
     )
@@ -364,6 +424,7 @@ def discussion_posted(sender, instance, created: bool, raw: bool = False, **kwar
         record(
             topic=topics.user_topic(parent.author_id), title=f"{name} replied to your post in {thread.title}", **common
         )
+    analytics_changed(course, ["discussions", "activity", "at_risk"])
 
 
 # A post's events quote its text (the summary) and its thread's title. When the post is edited the
@@ -548,12 +609,50 @@ def lesson_completed(sender, instance, raw: bool = False, **kwargs):
     if raw or not _just_set(instance, "completed_at"):
         return
     lesson = instance.lesson
+    course = lesson.module.course
     record(
         kind=Event.Kind.CONTENT_CHANGED,
         topic=topics.user_topic(instance.student_id),
         title=lesson.title,
-        course=lesson.module.course,
+        course=course,
         about=("progress", lesson.pk),
+    )
+    sections = ["funnel", "activity", "at_risk"] + (["quizzes"] if lesson.kind == lesson.Kind.QUIZ else [])
+    analytics_changed(course, sections)
+
+
+def analytics_changed(course, sections: list[str]) -> None:
+    """The course's open analytics dashboard follows (notifications/live_analytics.py): a quiet event
+    on its instructor's own topic, as the figures are theirs, not the students' of the course topic;
+    and the site admins' dashboard across courses."""
+    record(
+        kind=Event.Kind.CONTENT_CHANGED,
+        topic=topics.user_topic(course.instructor_id),
+        title=course.code,
+        course=course,
+        about=("analytics", course.pk),
+        extra={"sections": sections},
+    )
+    site_analytics_changed(course, sections)
+
+
+def site_analytics_changed(course, sections: list[str]) -> None:
+    """Site admins' open dashboards read again what these sections of a course's figures change:
+    the sections across courses, and the course's own in a course dashboard a site admin opened
+    (the parts go to its instructor alone). A quiet event on the staff topic without parts, read
+    by static/js/analytics.js: rendered here, the figures across courses would cost every student's
+    request that changes them; read by the open pages, they cost one request per page every two
+    seconds at most, however busy the campus."""
+    record(
+        kind=Event.Kind.CONTENT_CHANGED,
+        topic=topics.STAFF,
+        title=course.code,
+        course=course,
+        extra={
+            "object": "site_analytics",
+            "sections": analytics.site_sections_changed_by(sections),
+            "course_sections": sections,
+        },
     )
 
 

@@ -1,8 +1,7 @@
 """What a data export holds: one JSON file per section, plus the files the person handed in.
 
 Each app registers its sections and files (accounts/privacy/registry.py: courses/privacy.py,
-notifications/privacy.py); this module has the account's own sections, the payments hook and the
-writing of the zip.
+notifications/privacy.py); this module has the account's own sections and the writing of the zip.
 """
 
 import json
@@ -90,21 +89,12 @@ def failed_log_ins(user) -> list:
     return list(attempts.values("ip_address", "failures", "last_at"))
 
 
-def no_transactions(user) -> dict:
-    """The hook for payments: there is no transaction model yet. When one exists, its app registers
-    its own `transactions` section (amounts, dates, what was bought; never card data), which takes
-    the place of this one."""
-    return {"transactions": [], "note": "This site records no payments."}
-
-
 def write_export(user, stream, *, site: str, when) -> None:
     """Write the zip of everything about `user` to a binary stream."""
     with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", README.format(site=site, when=when.isoformat()))
         registry.discover()
-        sections = registry.EXPORT_SECTIONS | {}
-        sections.setdefault("transactions", no_transactions)
-        for name, section in sections.items():
+        for name, section in registry.EXPORT_SECTIONS.items():
             data = json.dumps(section(user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
             archive.writestr(f"{name}.json", data)
         for files in registry.EXPORT_FILES:

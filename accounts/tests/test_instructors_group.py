@@ -25,6 +25,10 @@ EXPECTED = {
     "view_post",
     "change_post",
     "delete_post",  # deleting a thread of their course deletes its posts (test_admin_scoping.py)
+    "add_invitation",  # invitations are sent, never changed (courses/tests/enrolment/test_invitations.py)
+    "view_invitation",
+    "view_waitlistentry",  # the waiting list is read
+    "view_transaction",  # their courses' sales, read-only (courses/tests/payments/test_api_and_admin.py)
 }
 
 

@@ -6,7 +6,8 @@ from ..forms.learning import label_file_input
 from ..models import Announcement, Course, Resource, Subscription
 from ..models.catalog import upload_help
 from ..permissions import is_site_admin
-from .scoping import InstructorScopedAdmin, OwnCourseInline
+from .enrolment import ENROLMENT_FIELDS, CourseForm, WaitlistInline
+from .scoping import InstructorScopedAdmin, OwnCourseInline, StudentRowsInline
 
 CODE_HELP = (
     "Letters, digits, '-' and '_', at most 20 (for example CS101). It names the course's address and "
@@ -39,25 +40,12 @@ class AnnouncementInline(OwnCourseInline, admin.StackedInline):
     fields = ["title", "body"]
 
 
-class SubscriberInline(OwnCourseInline, admin.TabularInline):
-    """Who is subscribed: names only; instructors never see their students' other data."""
+class SubscriberInline(StudentRowsInline):
+    """Who is subscribed."""
 
     model = Subscription
     verbose_name_plural = "subscribers"
-    template = "admin/courses/tabular_rows.html"
     fields = ["student_name", "subscribed_at", "last_viewed_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    @admin.display(description="student")
-    def student_name(self, obj):
-        return obj.student.display_name()
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("student")
 
 
 @admin.register(Course)
@@ -66,6 +54,7 @@ class CourseAdmin(InstructorScopedAdmin):
     list_display = ["code", "title", "instructor", "is_published", "subscriber_count", "created_at"]
     list_filter = ["is_published"]
     search_fields = ["code", "title"]
+    form = CourseForm
     inlines = [ResourceInline, AnnouncementInline, SubscriberInline]
     actions = ["publish", "unpublish"]
 
@@ -85,15 +74,24 @@ class CourseAdmin(InstructorScopedAdmin):
         return field
 
     def get_urls(self):
-        # The course's workspace and grading pages (courses/admin/workspace.py, grading.py).
+        # The course's workspace, grading and analytics pages (courses/admin/workspace.py, grading.py, analytics.py).
+        from .analytics import Analytics
         from .grading import Grading
         from .workspace import Workspace
 
-        return Workspace(self).urls() + Grading(self).urls() + super().get_urls()
+        return Analytics(self).urls() + Workspace(self).urls() + Grading(self).urls() + super().get_urls()
 
     def get_fields(self, request, obj=None):
-        fields = ["code", "title", "description", "is_published"]
+        fields = ["code", "title", "description", "price", "currency", "is_published"]
         return [*fields, "instructor"] if is_site_admin(request.user) else fields
+
+    def get_inlines(self, request, obj):
+        # A waiting list only where seats are limited.
+        has_line = obj is not None and obj.capacity is not None
+        return [*self.inlines, WaitlistInline] if has_line else self.inlines
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.get_fields(request, obj)}), ("Enrolment", {"fields": ENROLMENT_FIELDS})]
 
     def get_readonly_fields(self, request, obj=None):
         # The code names the course's topic and group; it stays fixed once created.
@@ -198,3 +196,11 @@ class SubscriptionAdmin(InstructorScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return is_site_admin(request.user) and super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        # Through the service: a freed seat goes to the first in line.
+        services.unsubscribe(user=obj.student, course=obj.course)
+
+    def delete_queryset(self, request, queryset):
+        for subscription in queryset.select_related("student", "course"):
+            self.delete_model(request, subscription)

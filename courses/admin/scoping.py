@@ -71,6 +71,27 @@ class OwnCourseInline:
     show_change_link = False
 
 
+class StudentRowsInline(OwnCourseInline, admin.TabularInline):
+    """A course's students in some relation to it (subscribed, waiting): read-only rows, names only;
+    instructors never see their students' other data. Subclasses give the model and the fields."""
+
+    template = "admin/courses/tabular_rows.html"
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    @admin.display(description="student")
+    def student_name(self, obj):
+        return obj.student.display_name()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("student")
+
+
 def view_on_site(request, content_type_id, object_id):
     """The admin's "view on site" shortcut (/admin/r/<content type>/<id>/), for what this user may
     change only. Django's own redirects any staff user to any object with a URL, which confirms

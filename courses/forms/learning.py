@@ -232,9 +232,14 @@ class QuestionForm(PlacedLast):
         super()._post_clean()
         question = self.instance
         quiz = question.quiz if question.quiz_id else None
+        correct = [right for _, right in self.cleaned_data.get("choices", [])]
+        if not self.errors:
+            try:
+                question.check_marks(correct)
+            except ValidationError as error:
+                self.add_error("choices", error)
         if quiz is None or self.errors or not quiz.lesson.is_published:
             return  # a draft's question may be incomplete
-        correct = [right for _, right in self.cleaned_data.get("choices", [])]
         for problem in publishing.question_problems(question, correct):
             self.add_error("choices" if question.has_choices else None, f"{problem} The quiz is published.")
 

@@ -1,6 +1,8 @@
 """The courses app's models, one module per feature: the catalog (courses, resources, announcements,
-subscriptions), learning (modules, lessons, progress, quizzes, assignments) and discussions."""
+subscriptions), learning (modules, lessons, progress, quizzes, assignments), discussions and the
+analytics rollup."""
 
+from .analytics import ActiveWeek, SiteActiveWeek
 from .calendar import CalendarFeed
 from .catalog import (
     Acknowledgement,
@@ -13,6 +15,7 @@ from .catalog import (
     validate_upload_size,
 )
 from .discussions import Post, Thread
+from .enrolment import Invitation, WaitlistEntry
 from .learning import (
     Answer,
     Assignment,
@@ -28,9 +31,12 @@ from .learning import (
     Submission,
     embed_src,
 )
+from .payments import AllAccessPass, StripeCustomer, StripeEvent, Transaction
 
 __all__ = [
     "Acknowledgement",
+    "ActiveWeek",
+    "AllAccessPass",
     "Announcement",
     "Answer",
     "Assignment",
@@ -40,6 +46,7 @@ __all__ = [
     "Course",
     "CourseCompletion",
     "Gradebook",
+    "Invitation",
     "Lesson",
     "LessonProgress",
     "Module",
@@ -48,9 +55,14 @@ __all__ = [
     "Quiz",
     "Reminder",
     "Resource",
+    "SiteActiveWeek",
+    "StripeCustomer",
+    "StripeEvent",
     "Submission",
     "Subscription",
     "Thread",
+    "Transaction",
+    "WaitlistEntry",
     "course_code_validator",
     "embed_src",
     "validate_upload_size",

@@ -217,6 +217,8 @@ class LessonProgress(RemembersSavedValues):
     class Meta:
         verbose_name_plural = "lesson progress"
         constraints = [models.UniqueConstraint(fields=["student", "lesson"], name="unique_lesson_progress")]
+        # The analytics across courses read the recent completions (courses/selectors/analytics.py).
+        indexes = [models.Index(fields=["completed_at"], name="progress_completed")]
 
     def __str__(self) -> str:
         return f"{self.student} · {self.lesson}"
@@ -337,6 +339,14 @@ class Question(models.Model):
         if self.kind == self.Kind.SHORT and not (self.accepted_answers or "").strip():
             raise ValidationError({"accepted_answers": "Give at least one accepted answer."})
 
+    def check_marks(self, correct: list[bool]) -> None:
+        """The part of check_choices a draft keeps too: an incomplete question may wait for its
+        choices, a contradictory one (a single-choice question with two right answers) may not."""
+        if self.kind == self.Kind.SINGLE and sum(correct) > 1:
+            raise ValidationError(
+                "A single-choice question has one right answer: mark only one, or make it multiple choice."
+            )
+
     def check_choices(self, correct: list[bool]) -> None:
         """The rule for a question's set of choices, given whether each one is correct."""
         if self.kind == self.Kind.SINGLE and (len(correct) < 2 or sum(correct) != 1):
@@ -410,6 +420,7 @@ class Attempt(RemembersSavedValues):
     class Meta:
         ordering = ["quiz", "student", "number"]
         constraints = [models.UniqueConstraint(fields=["quiz", "student", "number"], name="unique_attempt_number")]
+        indexes = [models.Index(fields=["started_at"], name="attempt_started")]  # analytics across courses
 
     def __str__(self) -> str:
         return f"{self.student} · {self.quiz} · attempt {self.number}"
@@ -508,6 +519,7 @@ class Submission(RemembersSavedValues):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["assignment", "student"], name="unique_submission")]
+        indexes = [models.Index(fields=["submitted_at"], name="submission_submitted")]  # analytics across courses
 
     def __str__(self) -> str:
         return f"{self.student} · {self.assignment}"

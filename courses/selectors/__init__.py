@@ -1,7 +1,8 @@
 """Every read of the courses app that carries permission, one module per feature: catalog, learning,
-discussions. Re-exported here so callers say `selectors.dashboard(user)`; the rules themselves live in
+discussions, analytics. Re-exported here so callers say `selectors.dashboard(user)`; the rules themselves live in
 courses/permissions.py."""
 
+from .analytics import Figure, course_figures, get_analysed_course, site_figures
 from .calendar import DueItem, due_between, lesson_due_item, lesson_due_items, upcoming
 from .catalog import (
     acknowledged_ids,
@@ -12,9 +13,11 @@ from .catalog import (
     dashboard,
     get_course_for_user,
     get_member_course,
+    seats_left,
     site_announcements,
     subscription_for,
     taught_courses,
+    waitlist_entry_for,
     with_acknowledgement_counts,
 )
 from .discussions import course_threads, get_post, get_thread, thread_posts
@@ -40,6 +43,7 @@ from .search import Hit, search_course_content, search_courses
 
 __all__ = [
     "DueItem",
+    "Figure",
     "Hit",
     "Outline",
     "acknowledged_ids",
@@ -48,12 +52,14 @@ __all__ = [
     "catalog_courses",
     "completion_report",
     "course_announcements",
+    "course_figures",
     "course_outline",
     "course_progress",
     "course_resources",
     "course_threads",
     "dashboard",
     "due_between",
+    "get_analysed_course",
     "get_attempt_for_user",
     "get_course_for_user",
     "get_lesson_by_id_for_user",
@@ -70,7 +76,9 @@ __all__ = [
     "quiz_questions",
     "search_course_content",
     "search_courses",
+    "seats_left",
     "site_announcements",
+    "site_figures",
     "student_attempts",
     "student_progress",
     "subscription_for",
@@ -78,5 +86,6 @@ __all__ = [
     "thread_posts",
     "upcoming",
     "visible_lessons",
+    "waitlist_entry_for",
     "with_acknowledgement_counts",
 ]

@@ -5,9 +5,12 @@ work) and the 404s."""
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from lms_site.databases import reports_db
 
 from ..models import (
     Attempt,
@@ -277,6 +280,13 @@ def student_progress(viewer, student) -> list[dict]:
     ]
 
 
+def count_of(rows: QuerySet, grouped_by: str) -> Coalesce:
+    """The number of `rows` (filtered on an OuterRef, one group per outer row: `grouped_by`) as a
+    value of the outer query: a correlated subquery, where joining would multiply the rows."""
+    counted = rows.order_by().values(grouped_by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def completion_report(user) -> QuerySet[Course]:
     """Per course: its current subscribers and how many of them completed it. Admins get every
     course, instructors their own, anyone else none."""
@@ -286,12 +296,16 @@ def completion_report(user) -> QuerySet[Course]:
         courses = Course.objects.taught_by(user)
     else:
         courses = Course.objects.none()
-    finished = Q(completions__student__subscriptions__course=F("pk"))
+    courses = courses.using(reports_db())
+    # Counted per course by a subquery each (indexed by course), not by joining every course to its
+    # subscriptions and completions at once, which multiplied the rows (1.3 s on the benchmark data).
+    still_subscribed = Subscription.objects.filter(course=OuterRef("course"), student=OuterRef("student"))
+    completed = CourseCompletion.objects.filter(Exists(still_subscribed), course=OuterRef("pk"))
     return (
         courses.select_related("instructor")
         .annotate(
-            subscribers=Count("subscriptions", distinct=True),
-            completed=Count("completions", filter=finished, distinct=True),
+            subscribers=count_of(Subscription.objects.filter(course=OuterRef("pk")), "course"),
+            completed=count_of(completed, "course"),
         )
         .order_by("code")
     )

@@ -1,9 +1,11 @@
-"""Every write of the courses app, one module per feature: catalog, learning, discussions. Pages,
+"""Every write of the courses app, one module per feature: catalog, learning, discussions, analytics. Pages,
 the admin, the API and commands call these (never a model's save for a multi-row write); each
 service's docstring names the events it causes. Re-exported here so callers say `services.subscribe`."""
 
+from .analytics import rebuild_analytics, record_activity
 from .calendar import reset_calendar_feed, revoke_calendar_feed
 from .catalog import (
+    accept_invitation,
     acknowledge,
     acknowledgement_token,
     add_resource,
@@ -29,6 +31,14 @@ from .discussions import (
     reply,
     start_thread,
 )
+from .enrolment import (
+    check_invitation,
+    fill_free_seats,
+    invitation_token,
+    invite,
+    read_invitation_token,
+    save_invitation,
+)
 from .learning import (
     CompletesOnSubmission,
     close_expired_attempts,
@@ -46,14 +56,19 @@ from .learning import (
     submit_assignment,
     submit_attempt,
 )
+from .payments import cancel_plan, card_setup_secret, handle_event, pay, refund, start_checkout, start_plan
 from .publishing import check_publishable, publish_problems
 
 __all__ = [
     "CompletesOnSubmission",
     "RateLimited",
+    "accept_invitation",
     "acknowledge",
     "acknowledgement_token",
     "add_resource",
+    "cancel_plan",
+    "card_setup_secret",
+    "check_invitation",
     "check_post_rate",
     "check_publishable",
     "close_expired_attempts",
@@ -61,15 +76,24 @@ __all__ = [
     "delete_content",
     "delete_post",
     "edit_post",
+    "fill_free_seats",
     "grade_submission",
+    "handle_event",
+    "invitation_token",
+    "invite",
     "mark_course_viewed",
     "moderate_thread",
     "move_lesson",
     "override_attempt_score",
+    "pay",
     "post_announcement",
     "publish_problems",
     "read_acknowledgement_token",
+    "read_invitation_token",
+    "rebuild_analytics",
+    "record_activity",
     "record_lesson_view",
+    "refund",
     "regrade_quiz",
     "remind_unacknowledged",
     "remove_post",
@@ -81,10 +105,13 @@ __all__ = [
     "save_announcement",
     "save_content",
     "save_course",
+    "save_invitation",
     "save_question",
     "save_resource",
     "set_published",
     "start_attempt",
+    "start_checkout",
+    "start_plan",
     "start_thread",
     "submit_assignment",
     "submit_attempt",

@@ -19,6 +19,7 @@ from ..models import (
     Thread,
 )
 from ..permissions import is_member, teaches
+from .analytics import record_activity
 
 
 class RateLimited(ValidationError):
@@ -72,6 +73,7 @@ def start_thread(*, author, course: Course, title: str, body: str, lesson: Lesso
     check_post_rate(author)
     thread = Thread.objects.create(course=course, lesson=lesson, author=author, title=title)
     Post.objects.create(thread=thread, author=author, body=body)
+    record_activity(student_id=author.pk, course_id=course.pk)
     return thread
 
 
@@ -94,6 +96,7 @@ def reply(*, author, thread: Thread, body: str, parent: Post | None = None) -> P
     check_post_rate(author)
     post = Post.objects.create(thread=thread, parent=parent, author=author, body=body)
     thread.touch()
+    record_activity(student_id=author.pk, course_id=course.pk)
     return post
 
 

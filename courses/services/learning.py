@@ -27,6 +27,7 @@ from ..models import (
 )
 from ..permissions import course_of, teaches
 from . import publishing
+from .analytics import record_activity
 
 
 def _lock_subscription(*, student, course: Course) -> Subscription:
@@ -47,10 +48,12 @@ def record_lesson_view(*, student, lesson: Lesson) -> LessonProgress:
     progress = LessonProgress.objects.filter(student=student, lesson=lesson).first()
     if progress is not None:
         progress.mark_viewed()
-        return progress
-    if not Subscription.objects.filter(student=student, course=course).exists():
+    elif not Subscription.objects.filter(student=student, course=course).exists():
         raise PermissionDenied("Only subscribed students track their progress.")
-    return LessonProgress.objects.get_or_create(student=student, lesson=lesson)[0]
+    else:
+        progress = LessonProgress.objects.get_or_create(student=student, lesson=lesson)[0]
+    record_activity(student_id=student.pk, course_id=course.pk)
+    return progress
 
 
 def _complete(*, student_id: int, lesson: Lesson, course: Course) -> None:
@@ -62,6 +65,7 @@ def _complete(*, student_id: int, lesson: Lesson, course: Course) -> None:
         return
     progress.completed_at = now
     progress.save(update_fields=["completed_at"])
+    record_activity(student_id=student_id, course_id=course.pk, at=now)
     released = Lesson.objects.of_course(course).released(now)
     done = LessonProgress.objects.filter(student_id=student_id, completed_at__isnull=False).values("lesson_id")
     remaining = released.exclude(pk__in=done)
@@ -125,6 +129,7 @@ def _start_attempt(*, student, quiz: Quiz) -> Attempt:
     if quiz.max_attempts and len(attempts) >= quiz.max_attempts:
         raise ValidationError(f"You have used all {quiz.max_attempts} attempt(s) of this quiz.")
     max_score = quiz.questions.aggregate(total=Sum("points"))["total"] or 0
+    record_activity(student_id=student.pk, course_id=quiz.lesson.module.course_id, at=now)
     return Attempt.objects.create(
         quiz=quiz,
         student=student,
@@ -169,6 +174,7 @@ def submit_attempt(*, attempt: Attempt, responses: dict[int, object]) -> Attempt
         max_score=sum(question.points for question in questions),
         expired=expired,
     )
+    record_activity(student_id=attempt.student_id, course_id=course.pk)
     _complete(student_id=attempt.student_id, lesson=lesson, course=course)
     return attempt
 
@@ -207,6 +213,7 @@ def submit_assignment(*, student, assignment: Assignment, text: str = "", file=N
     submission.is_late = assignment.is_past_due(now)
     submission.full_clean(exclude=["assignment", "student"])
     submission.save()
+    record_activity(student_id=student.pk, course_id=course.pk, at=now)
     _complete(student_id=student.pk, lesson=lesson, course=course)
     return submission
 
@@ -260,14 +267,15 @@ def save_question(*, question: Question, choices: list[tuple[str, bool]], by) ->
     """A question and its choices together (text, correct), in their order, so a published quiz is
     never seen half-edited. Choices are kept by position (an existing choice keeps its id, so past
     answers still point at it), extra ones removed; a question of a kind without choices keeps none.
-    A draft's question may be incomplete; a published quiz's must be answerable (save_content's
-    rule). Events: none."""
+    A draft's question may be incomplete but not contradictory (Question.check_marks); a published
+    quiz's must be answerable (save_content's rule). Events: none."""
     _check_teacher(obj=question, by=by)
+    wanted = choices if question.has_choices else []
+    question.check_marks([correct for _, correct in wanted])
     with transaction.atomic():
         _place_last(question)
         question.full_clean()
         question.save()
-        wanted = choices if question.has_choices else []
         existing = list(question.choices.order_by("position", "id"))
         for position, (text, correct) in enumerate(wanted):
             choice = existing[position] if position < len(existing) else Choice(question=question)

@@ -26,7 +26,15 @@ def _subscribe_to_see(request, course, lesson=None):
     """A logged-in non-member of a course they may see (a published one) asked for its lessons:
     403 (they are known, the lesson exists and its title is in the public outline, but it is not
     theirs to read) with the way in, never the lesson's content."""
-    context = {"course": course, "lesson": lesson, "subscription": None}
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "subscription": None,
+        # The way in as the course page offers it (enrolment options, services/enrolment.py).
+        "seats_left": selectors.seats_left(course),
+        "waitlist_entry": selectors.waitlist_entry_for(request.user, course),
+        "enrolment_state": course.enrolment_state(),
+    }
     return render(request, "courses/learning/subscribe_to_see.html", context, status=403)
 
 

@@ -14,14 +14,18 @@ from ..models import Event
 from .models import DeliverySettings, EmailMode, Preference, PushSubscription, SitePreference
 
 URGENT = "urgent_announcement"
+# A freed seat given to the first in line of a waiting list: they may be waiting on it, so at once.
+WAITLIST_SEAT = "waitlist_seat"
 
 # Kinds a person may be told of outside the site, with what everyone gets unless they choose:
 # what concerns you personally comes at once, course news once a day, catalog news not at all.
 DEFAULTS: dict[str, tuple[str, bool]] = {
     URGENT: (EmailMode.IMMEDIATELY, True),
+    WAITLIST_SEAT: (EmailMode.IMMEDIATELY, True),
     Event.Kind.ANNOUNCEMENT: (EmailMode.IMMEDIATELY, True),
     Event.Kind.GRADE_POSTED: (EmailMode.IMMEDIATELY, True),
     Event.Kind.MODERATION: (EmailMode.IMMEDIATELY, False),
+    Event.Kind.PAYMENT: (EmailMode.IMMEDIATELY, False),
     Event.Kind.DISCUSSION_POST: (EmailMode.DAILY, False),
     Event.Kind.NEW_RESOURCE: (EmailMode.DAILY, False),
     Event.Kind.NEW_LESSON: (EmailMode.DAILY, False),
@@ -31,11 +35,16 @@ DEFAULTS: dict[str, tuple[str, bool]] = {
     Event.Kind.COURSE_PUBLISHED: (EmailMode.OFF, False),
     Event.Kind.USER_REGISTERED: (EmailMode.OFF, False),
 }
-LABELS = {URGENT: "Urgent announcements"} | {kind.value: kind.label for kind in Event.Kind}
+LABELS = {URGENT: "Urgent announcements", WAITLIST_SEAT: "A seat for you from a waiting list"} | {
+    kind.value: kind.label for kind in Event.Kind
+}
 
 
 def kind_of(event: Event) -> str:
-    """The preference an event falls under: an urgent announcement has its own."""
+    """The preference an event falls under: an urgent announcement and a seat from a waiting list
+    have their own."""
+    if event.payload.get("waitlist"):
+        return WAITLIST_SEAT
     return URGENT if event.payload.get("urgent") else event.kind
 
 

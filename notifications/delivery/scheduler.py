@@ -1,6 +1,7 @@
 """What the worker does on its own clock (`manage.py lms_worker` runs it in a thread beside
 django-tasks-db's worker loop): leave a heartbeat, put back what a dead worker left half-sent,
-ring for due deliveries whose task was lost, and start the digests once an hour."""
+ring for due deliveries whose task was lost, try again the invitations whose mail failed, and start
+the digests once an hour."""
 
 import logging
 import socket
@@ -10,7 +11,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from . import sending, tasks
+from . import invitations, sending, tasks
 from .models import Channel, WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ def tick(worker_id: str, state: dict) -> None:
     due = sending.due_immediate(Channel.EMAIL, now).exists() or sending.due_immediate(Channel.PUSH, now).exists()
     if due and not has_waiting(tasks.send_due):
         tasks.send_due.enqueue()
+    for invitation_id in invitations.due(now):
+        tasks.send_invitation.enqueue(invitation_id)
     hour = now.replace(minute=0, second=0, microsecond=0)
     if state.get("digest_hour") != hour and not has_waiting(tasks.send_digests):
         tasks.send_digests.enqueue()

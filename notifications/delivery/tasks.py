@@ -25,3 +25,11 @@ def send_digests() -> None:
     from . import digests
 
     digests.send_digests()
+
+
+@task
+def send_invitation(invitation_id: int) -> None:
+    """Enqueued after the commit of a new course invitation (courses.services.invite)."""
+    from . import invitations
+
+    invitations.send(invitation_id)

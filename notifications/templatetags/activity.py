@@ -1,5 +1,6 @@
 """The activity feed on any page: {% activity_feed %} for my feed, {% activity_feed course %} for
-one course's. Rendered from the same partial the socket pushes."""
+one course's. Rendered from the same partial the socket pushes. {% latest_event_id %}: the socket's
+starting cursor for a page without the site's header (the admin's analytics dashboard)."""
 
 from django import template
 from django.conf import settings
@@ -24,3 +25,10 @@ def activity_feed(context, course=None):
 def catalog_news():
     """Just added across the catalog: new courses and new resources of published courses."""
     return {"events": selectors.catalog_news()}
+
+
+@register.simple_tag
+def latest_event_id() -> int:
+    """The newest id of the log (a primary-key lookup): the page shows everything up to it, the
+    socket brings what comes after. Without the header's unread state, which the page does not show."""
+    return selectors.resume_cursor()

@@ -95,15 +95,16 @@ def test_subscription_tells_the_instructor_and_the_student(alice, carol, cs101):
     assert events_after(before) == [
         ("subscription", f"user:{alice.pk}", "CS101"),
         ("subscription", f"user:{carol.pk}", "CS101"),
+        ("content_changed", "staff", "CS101"),  # site admins' open analytics
     ]
     services.subscribe(user=carol, course=cs101)  # idempotent: no second pair
-    assert len(events_after(before)) == 2
+    assert len(events_after(before)) == 3
 
 
-def test_unsubscribing_writes_no_event(carol_in_cs101, carol, cs101):
+def test_unsubscribing_tells_only_the_site_admins_dashboards(carol_in_cs101, carol, cs101):
     before = newest_id()
     services.unsubscribe(user=carol, course=cs101)
-    assert events_after(before) == []
+    assert events_after(before) == [("content_changed", "staff", "CS101")]
 
 
 def test_registration_goes_to_staff_only(django_user_model):

@@ -48,7 +48,7 @@ def test_threads_list_pinned_first_then_latest_activity(alice, carol, cs101, thr
     assert newer.pk > thread.pk
 
 
-def test_starting_a_thread_records_the_pages_event(carol, carol_in_cs101, lessons):
+def test_starting_a_thread_records_the_pages_event(alice, carol, carol_in_cs101, lessons):
     before = newest_id()
     response = client_for(carol).post(
         "/api/v1/courses/CS101/discussions",
@@ -59,8 +59,13 @@ def test_starting_a_thread_records_the_pages_event(carol, carol_in_cs101, lesson
     body = response.json()
     assert body["title"] == "Help" and body["lesson"] == lessons["intro"].pk
     assert [(p["body"], p["parent"]) for p in body["posts"]] == [("With *intro*", None)]
-    assert events_after(before) == [("discussion_post", "course:CS101")]
-    assert Event.objects.get(id__gt=before).payload["title"] == "New thread: Help"
+    # and the open analytics follow: the instructor's (a quiet event on their own topic), the site admins'
+    assert events_after(before) == [
+        ("discussion_post", "course:CS101"),
+        ("content_changed", f"user:{alice.pk}"),
+        ("content_changed", "staff"),
+    ]
+    assert Event.objects.get(id__gt=before, kind="discussion_post").payload["title"] == "New thread: Help"
 
 
 def test_a_thread_needs_a_title_and_a_body(carol, carol_in_cs101):
@@ -121,7 +126,12 @@ def test_a_thread_shows_its_replies_in_tree_order(alice, carol, thread):
 def test_a_reply_notifies_like_the_page(alice, carol, thread):
     before = newest_id()
     client_for(alice).post(f"/api/v1/courses/CS101/discussions/{thread.pk}", {"body": "Like this."}, format="json")
-    assert events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{carol.pk}")]
+    assert events_after(before) == [
+        ("discussion_post", "course:CS101"),
+        ("discussion_post", f"user:{carol.pk}"),
+        ("content_changed", f"user:{alice.pk}"),  # the course's open analytics follow
+        ("content_changed", "staff"),  # and the site admins'
+    ]
 
 
 def test_a_reply_to_a_post_of_another_thread_is_refused(carol, cs101, thread):

@@ -31,29 +31,43 @@ def opening(thread) -> Post:
 # Events
 
 
+# Each post also moves its instructor's open analytics (a quiet event on their own topic,
+# notifications/live_analytics.py) and the site admins' (a quiet event on the staff topic).
+def analytics_of(course) -> list[tuple[str, str]]:
+    return [("content_changed", f"user:{course.instructor_id}"), ("content_changed", "staff")]
+
+
 def test_a_new_thread_is_news_for_the_course(carol, carol_in_cs101, cs101):
     before = newest_id()
     services.start_thread(author=carol, course=cs101, title="Hello", body="Hi all")
-    assert events_after(before) == [("discussion_post", "course:CS101")]
+    assert events_after(before) == [("discussion_post", "course:CS101"), *analytics_of(cs101)]
 
 
 def test_a_reply_is_news_for_the_course_and_tells_the_parents_author(alice, carol, thread):
     before = newest_id()
     services.reply(author=alice, thread=thread, body="Like this.")
-    assert events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{carol.pk}")]
+    assert events_after(before) == [
+        ("discussion_post", "course:CS101"),
+        ("discussion_post", f"user:{carol.pk}"),
+        *analytics_of(thread.course),
+    ]
 
 
 def test_a_reply_to_a_reply_tells_that_replys_author(alice, carol, dave, dave_in_cs101, thread):
     answer = services.reply(author=alice, thread=thread, body="Like this.")
     before = newest_id()
     services.reply(author=dave, thread=thread, body="Thanks!", parent=answer)
-    assert events_after(before) == [("discussion_post", "course:CS101"), ("discussion_post", f"user:{alice.pk}")]
+    assert events_after(before) == [
+        ("discussion_post", "course:CS101"),
+        ("discussion_post", f"user:{alice.pk}"),
+        *analytics_of(thread.course),
+    ]
 
 
 def test_replying_to_yourself_tells_nobody_personally(carol, thread):
     before = newest_id()
     services.reply(author=carol, thread=thread, body="Never mind, found it.")
-    assert events_after(before) == [("discussion_post", "course:CS101")]
+    assert events_after(before) == [("discussion_post", "course:CS101"), *analytics_of(thread.course)]
 
 
 def test_editing_pinning_and_removing_are_not_news(alice, carol, thread):

@@ -42,6 +42,8 @@ def test_completing_every_lesson_completes_the_course_with_the_pages_events(alic
     assert CourseCompletion.objects.filter(student=carol, course=cs101).exists()
     assert events_after(before) == [
         ("content_changed", f"user:{carol.pk}"),  # quiet: her open progress bars follow
+        ("content_changed", f"user:{alice.pk}"),  # quiet: the course's open analytics follow
+        ("content_changed", "staff"),  # quiet: and the site admins'
         ("course_completed", f"user:{alice.pk}"),
         ("course_completed", f"user:{carol.pk}"),
     ]

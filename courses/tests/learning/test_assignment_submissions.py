@@ -90,12 +90,19 @@ def test_submitting_tells_the_instructor_and_grading_tells_the_student(alice, ca
     submission.record_grade(points=8, feedback="Good", grader=alice)
     submission.record_grade(points=8, feedback="Good", grader=alice)  # nothing changed: no news
     submission.record_grade(points=9, feedback="Good, regraded", grader=alice)
+    staff = ("content_changed", "staff")  # quiet: the site admins' open analytics follow
     assert events_after(before) == [
         ("assignment_submitted", f"user:{alice.pk}"),
+        staff,
         ("content_changed", f"user:{carol.pk}"),  # quiet: her open progress bars follow
+        ("content_changed", f"user:{alice.pk}"),  # quiet: the course's open analytics follow
+        staff,
         ("course_completed", f"user:{alice.pk}"),  # the essay is the course's only lesson
         ("course_completed", f"user:{carol.pk}"),
         ("assignment_submitted", f"user:{alice.pk}"),
+        staff,
+        ("content_changed", f"user:{alice.pk}"),  # graded: the course's open backlog follows
+        staff,
         ("grade_posted", f"user:{carol.pk}"),
         ("grade_posted", f"user:{carol.pk}"),
     ]
@@ -110,7 +117,11 @@ def test_grading_in_the_admin_posts_the_grade_live(client, alice, carol, carol_i
     assert response.status_code == 302
     submission.refresh_from_db()
     assert (submission.points, submission.graded_by) == (9, alice)
-    assert events_after(before) == [("grade_posted", f"user:{carol.pk}")]
+    assert events_after(before) == [
+        ("content_changed", f"user:{alice.pk}"),  # quiet: the course's open grading backlog follows
+        ("content_changed", "staff"),  # and the site admins'
+        ("grade_posted", f"user:{carol.pk}"),
+    ]
 
 
 def test_an_instructor_cannot_grade_another_courses_submission(client, bob, carol, carol_in_cs101, essay):

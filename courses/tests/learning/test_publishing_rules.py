@@ -5,6 +5,7 @@ sees the unusable lesson, on the site or through the API. Drafts may be incomple
 has no write path for content: it reads what these doors let through.)"""
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -357,6 +358,22 @@ def test_a_published_quiz_refuses_a_choice_question_that_cannot_be_answered(clie
     assert quiz.questions.count() == 1
 
 
+def test_a_draft_quiz_refuses_a_single_choice_question_with_two_right_answers(client, alice, week):
+    quiz = draft_quiz(week)
+    client.force_login(alice)
+    form = questions_form(quiz, (None, "single", "Q", "* 3\n* 4", {}))
+    response = client.post(reverse("admin:courses_quiz_change", args=[quiz.pk]), form)
+    assert response.status_code == 200
+    errors = str(response.context["inline_admin_formsets"][0].formset.errors)
+    assert "mark only one, or make it multiple choice" in errors
+    question = Question(quiz=quiz, kind="single", text="Q")
+    with pytest.raises(ValidationError, match="mark only one"):
+        services.save_question(question=question, choices=[("3", True), ("4", True)], by=alice)
+    assert not quiz.questions.exists()
+    services.save_question(question=question, choices=[("3", True), ("4", True)][:1], by=alice)  # incomplete: kept
+    assert quiz.questions.count() == 1
+
+
 def test_a_draft_quiz_takes_a_choice_question_without_choices_yet(client, alice, week):
     quiz = draft_quiz(week)
     client.force_login(alice)
@@ -458,3 +475,23 @@ def test_deleting_every_question_of_a_published_quiz_from_the_list_keeps_the_las
     )
     assert quiz.questions.count() == 1
     assert "was kept: A published quiz needs at least one question." in response.text
+    assert "Deleted 1 question." in response.text
+    assert "Successfully deleted" not in response.text  # Django counted the whole selection
+    # the history logs the deletion that happened, not the one refused
+    deletions = LogEntry.objects.filter(action_flag=DELETION, content_type__model="question")
+    assert list(deletions.values_list("object_id", flat=True)) == [str(first.pk)]
+
+
+def test_a_refused_delete_from_the_list_says_so_alone(client, alice, cs101):
+    quiz = w.quiz_lesson(w.module(cs101))
+    only = w.single(quiz)
+    client.force_login(alice)
+    response = client.post(
+        reverse("admin:courses_question_changelist"),
+        {"action": "delete_selected", "_selected_action": [only.pk], "post": "yes"},
+        follow=True,
+    )
+    assert quiz.questions.count() == 1
+    assert "was kept" in response.text
+    assert "Deleted" not in response.text and "Successfully" not in response.text
+    assert not LogEntry.objects.filter(action_flag=DELETION).exists()

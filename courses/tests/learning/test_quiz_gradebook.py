@@ -95,7 +95,7 @@ def test_question_kinds_validate_in_the_admin(client, alice, quiz):
     }
     response = client.post(url, data)
     assert response.status_code == 200  # two correct choices: refused
-    assert "exactly one correct" in response.text
+    assert "mark only one" in response.text
     data["choices"] = "* A\nB"
     assert client.post(url, data).status_code == 302
     assert Question.objects.get(text="Pick one").choices.filter(is_correct=True).count() == 1
