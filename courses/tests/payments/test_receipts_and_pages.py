@@ -145,3 +145,12 @@ def test_paying_with_bad_input_is_a_clear_400(client, stripe_keys, carol, paid_c
 def test_anonymous_visitors_see_the_price_too(client, paid_cs101):
     page = client.get("/courses/CS101/").content.decode()
     assert "Price: <strong>49.00 EUR</strong>" in page and "Log in to subscribe" in page
+
+
+@pytest.mark.django_db
+def test_the_catalog_card_shows_a_paid_courses_price_and_no_price_for_a_free_one(client, paid_cs101, ma201):
+    page = client.get("/courses/").content.decode()
+    cards = page.split('<li class="card course-card">')[1:]
+    card = {code: next(card for card in cards if f'"course-code">{code}' in card) for code in ("CS101", "MA201")}
+    assert '<span class="price">49.00 EUR</span>' in card["CS101"]
+    assert 'class="price"' not in card["MA201"]
