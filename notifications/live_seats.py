@@ -3,7 +3,11 @@ page): a quiet `content_changed` (object "seats") on the catalog topic, written 
 taken or freed (notifications/signals.py), reaches every socket (selectors.LIVE_CATALOG_KINDS),
 members or not, since the public course page shows the count to anyone who may see the course.
 Rendered once from the page's own partial, as counted at publish time; not replayed (a page loaded
-later counts for itself)."""
+later counts for itself).
+
+And the waiting list's own block on the course page of the student a seat came to: their
+"A seat opened" event is on their own topic, which no one else follows, so the part may speak to
+them; it turns "On the waiting list" into "Subscribed" without a reload."""
 
 from django.template.loader import render_to_string
 
@@ -26,3 +30,14 @@ def seats_left(event: Event) -> list[dict]:
         return [{"key": key, "html": ""}]
     context = {"course": course, "seats_left": selectors.seats_left(course)}
     return [{"key": key, "html": render_to_string("courses/catalog/_seats.html", context).strip()}]
+
+
+@live_parts(Event.Kind.SUBSCRIPTION)
+def promoted_from_waitlist(event: Event) -> list[dict]:
+    if not event.payload.get("waitlist") or event.course_id is None:
+        return []
+    course = Course.objects.filter(pk=event.course_id).first()
+    if course is None:
+        return []
+    html = render_to_string("courses/catalog/_waitlist_promoted.html", {"course": course})
+    return [{"key": f"waitlist-{course.code}", "html": html.strip()}]
