@@ -1,13 +1,17 @@
-"""The rollups' bookkeeping that must follow every path a subscription begins or ends by (the
-services, the admin's deletes, a course's deletion): the site's active weeks count only current
-subscribers (services.analytics.subscription_changed). Connected by CoursesConfig.ready."""
+"""What must follow every path a subscription begins or ends by (the services, the admin's deletes,
+a course's or an account's deletion): the site's active weeks count only current subscribers
+(services.analytics.subscription_changed), and a seat freed by deleting its student's account goes
+to the first in line, as one freed by leaving does (services.enrolment.leave does it itself).
+Connected by CoursesConfig.ready."""
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Subscription
+from .models import Course, Subscription, WaitlistEntry
 from .services.analytics import subscription_changed
+from .services.enrolment import fill_free_seats
 
 
 @receiver(post_save, sender=Subscription, dispatch_uid="site_weeks_subscribed")
@@ -18,7 +22,16 @@ def subscribed(sender, instance: Subscription, created: bool, raw: bool = False,
 
 @receiver(post_delete, sender=Subscription, dispatch_uid="site_weeks_left")
 def left(sender, instance: Subscription, origin=None, **kwargs):
-    # Deleted with their student, the student's rows go too (nothing to count, nothing to write).
     User = get_user_model()
     if not (isinstance(origin, User) or getattr(origin, "model", None) is User):
         subscription_changed(student_id=instance.student_id)
+        return
+    # Deleted with their student: the student's rows go too (nothing to count, nothing to write),
+    # and their seat is free once the deletion commits.
+    course_id = instance.course_id
+    transaction.on_commit(lambda: _seat_the_line(course_id))
+
+
+def _seat_the_line(course_id: int) -> None:
+    if WaitlistEntry.objects.filter(course_id=course_id).exists():
+        fill_free_seats(course=Course.objects.get(pk=course_id))

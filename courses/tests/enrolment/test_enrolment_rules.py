@@ -94,6 +94,22 @@ def test_a_full_course_puts_students_in_line_and_a_freed_seat_goes_to_the_first(
     assert WaitlistEntry.objects.get(course=cs101).student == erin
 
 
+def test_a_seat_freed_by_deleting_an_account_goes_to_the_first_in_line(
+    cs101, alice, carol, dave, erin, django_capture_on_commit_callbacks
+):
+    with_options(cs101, alice, capacity=1)
+    for student in (carol, dave, erin):
+        services.subscribe(user=student, course=cs101)
+    with django_capture_on_commit_callbacks(execute=True):
+        carol.delete()  # a site admin deletes the account: her subscription goes with it
+    assert Subscription.objects.get(course=cs101).student == dave
+    assert Subscription.objects.get(course=cs101).source == Subscription.Source.WAITLIST
+    assert WaitlistEntry.objects.get(course=cs101).student == erin
+    with django_capture_on_commit_callbacks(execute=True):
+        erin.delete()  # one waiting: no seat was freed, nobody moves
+    assert Subscription.objects.get(course=cs101).student == dave and not WaitlistEntry.objects.exists()
+
+
 def test_a_waiting_student_leaves_the_line(cs101, alice, carol, dave, erin):
     with_options(cs101, alice, capacity=1)
     services.subscribe(user=carol, course=cs101)
