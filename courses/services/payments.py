@@ -220,6 +220,44 @@ def _subscription_deleted(subscription: dict) -> None:
         _end(plan)
 
 
+def _invoice_paid(invoice: dict) -> None:
+    _plan_invoice(invoice, paid=True)
+
+
+def _invoice_failed(invoice: dict) -> None:
+    _plan_invoice(invoice, paid=False)
+
+
+def _plan_invoice(invoice: dict, *, paid: bool) -> None:
+    """The plan's invoices, its first month and every renewal, each on record once as a `plan`
+    Transaction keyed by the invoice id: Stripe sends `invoice.paid` and `invoice.payment_succeeded`
+    for the same payment, and a failed invoice paid on a later try becomes succeeded (a success
+    is never undone by late news of a failure). Whether the plan stays active follows the
+    subscription's own events. An invoice of no subscription, or of a customer not ours, is not
+    the plan's."""
+    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    subscription = invoice.get("subscription") or details.get("subscription")
+    customer = StripeCustomer.objects.filter(customer_id=invoice.get("customer") or "").first()
+    if not subscription or customer is None:
+        return
+    row, _ = Transaction.objects.get_or_create(
+        gateway_reference=invoice["id"],
+        defaults={"kind": Transaction.Kind.PLAN, "user_id": customer.user_id, "amount": 0, "currency": ""},
+    )
+    row = Transaction.objects.select_for_update().get(pk=row.pk)
+    if row.kind != Transaction.Kind.PLAN or row.status == Transaction.Status.SUCCEEDED:
+        return
+    row.currency = invoice.get("currency") or row.currency
+    if paid:
+        row.status, row.settled_at, row.failure_message = Transaction.Status.SUCCEEDED, timezone.now(), ""
+        row.amount = gateway.from_minor_units(invoice.get("amount_paid") or 0)
+    else:
+        row.status = Transaction.Status.FAILED
+        row.failure_message = "The all-access plan's monthly payment failed; Stripe tries the card again."
+        row.amount = gateway.from_minor_units(invoice.get("amount_due") or 0)
+    row.save()
+
+
 def _moment(timestamp):
     return timezone.datetime.fromtimestamp(timestamp, tz=timezone.UTC) if timestamp else None
 
@@ -231,6 +269,9 @@ _HANDLERS = {
     "charge.refunded": _charge_refunded,
     "customer.subscription.updated": _subscription_changed,
     "customer.subscription.deleted": _subscription_deleted,
+    "invoice.paid": _invoice_paid,
+    "invoice.payment_succeeded": _invoice_paid,
+    "invoice.payment_failed": _invoice_failed,
 }
 
 

@@ -1,14 +1,17 @@
 """The all-access plan against the Stripe emulator: a monthly subscription (customer, card saved
-through a SetupIntent as Stripe.js saves it, the plan's subscription) opens every paid course;
-cancel at period end from "Your payments"; the emulator's own `customer.subscription.deleted`
-webhook (signed by localstripe, received by a real daphne) ends it and the access."""
+through a SetupIntent as Stripe.js saves it, the plan's subscription) opens every paid course; its
+payment is on record from the emulator's own `invoice.payment_succeeded`; cancel at period end
+from "Your payments"; the emulator's own `customer.subscription.deleted` webhook (signed by
+localstripe, received by a real daphne) ends it and the access."""
+
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
 from courses import payments_gateway
-from courses.models import AllAccessPass, Subscription
+from courses.models import AllAccessPass, Subscription, Transaction
 from courses.services import card_setup_secret, start_plan, subscribe
 from lms_site.testing.servers import eventually
 
@@ -27,8 +30,15 @@ def test_the_plan_opens_paid_courses_until_stripe_ends_it(
     with pytest.raises(ValidationError, match="already active"):
         start_plan(user=carol, setup_intent=setup)
 
+    # The first month's payment, on record from the emulator's invoice webhook.
+    paid = Transaction.objects.filter(kind=Transaction.Kind.PLAN, status=Transaction.Status.SUCCEEDED, user=carol)
+    [month] = eventually(lambda: list(paid.all()), timeout=15)
+    assert (month.amount, month.currency, month.course) == (Decimal("15.00"), "eur", None)
+    assert month.gateway_reference.startswith("in_")
+
     page = Client()
     page.force_login(carol)
+    assert "All-access plan" in page.get(f"/payments/{month.pk}/receipt/").content.decode()
     assert b"Join (included in your plan)" in page.get("/courses/CS101/").content
     page.post("/courses/CS101/subscribe/")
     assert Subscription.objects.filter(student=carol, course=paid_cs101).exists()

@@ -238,3 +238,44 @@ def test_a_success_after_a_refund_does_not_reopen_the_course(client, carol, paid
     post(client, succeeded(event_id="evt_very_late"))
     assert Transaction.objects.get(kind="purchase").status == Transaction.Status.REFUNDED
     assert not Subscription.objects.filter(student=carol).exists()
+
+
+def invoice(event_id: str, event_type: str, *, customer="cus_carol", subscription="sub_1", paid=True) -> bytes:
+    """The plan's invoice as the current API shapes it (its subscription under `parent`)."""
+    obj = {
+        "id": "in_1",
+        "object": "invoice",
+        "customer": customer,
+        "currency": "eur",
+        "amount_due": 1500,
+        "amount_paid": 1500 if paid else 0,
+        "parent": {"type": "subscription_details", "subscription_details": {"subscription": subscription}},
+    }
+    return event_payload(event_id, event_type, obj)
+
+
+def test_each_plan_invoice_is_one_transaction_and_a_retry_that_pays_settles_it(client, carol):
+    from courses.models import StripeCustomer
+
+    StripeCustomer.objects.create(user=carol, customer_id="cus_carol")
+    assert post(client, invoice("evt_1", "invoice.payment_failed", paid=False)).status_code == 200
+    row = Transaction.objects.get()
+    assert (row.kind, row.status, row.amount, row.user, row.course) == ("plan", "failed", Decimal("15.00"), carol, None)
+    assert "monthly payment failed" in row.failure_message
+    # Stripe tries the card again, and sends both events of the payment.
+    post(client, invoice("evt_2", "invoice.payment_succeeded"))
+    post(client, invoice("evt_3", "invoice.paid"))
+    row = Transaction.objects.get()
+    assert (row.status, row.amount, row.failure_message) == ("succeeded", Decimal("15.00"), "")
+    assert row.settled_at is not None
+    post(client, invoice("evt_4", "invoice.payment_failed", paid=False))  # late news undoes nothing
+    assert Transaction.objects.get().status == "succeeded"
+
+
+def test_an_invoice_not_of_the_plan_or_not_of_our_customer_is_not_recorded(client, carol):
+    from courses.models import StripeCustomer
+
+    StripeCustomer.objects.create(user=carol, customer_id="cus_carol")
+    assert post(client, invoice("evt_1", "invoice.paid", subscription=None)).status_code == 200
+    assert post(client, invoice("evt_2", "invoice.paid", customer="cus_stranger")).status_code == 200
+    assert not Transaction.objects.exists()
