@@ -1,11 +1,12 @@
 """Connections to Redis for everything beside the channel layer (the socket cap, health checks).
 
 One server at REDIS_URL, or the primary that Redis Sentinel names (REDIS_SENTINELS,
-REDIS_SENTINEL_MASTER). A Sentinel client asks the Sentinels for the primary's address whenever it
-opens a connection, so after a failover the next command reaches the promoted replica; a command
-under way when the primary died fails like any Redis outage, and callers already treat that as
-"Redis away" (let the socket in, report degraded). The channel layer is configured in
-settings.redis_channel_layer with the same variables.
+REDIS_SENTINEL_MASTER; REDIS_PASSWORD and REDIS_SENTINEL_PASSWORD when they ask for one). A
+Sentinel client asks the Sentinels for the primary's address whenever it opens a connection, so
+after a failover the next command reaches the promoted replica; a command under way when the
+primary died fails like any Redis outage, and callers already treat that as "Redis away" (let the
+socket in, report degraded). The channel layer is configured in settings.redis_channel_layer with
+the same variables.
 """
 
 import asyncio
@@ -36,14 +37,21 @@ def _timeouts(timeout: float) -> dict:
     return {"socket_timeout": timeout, "socket_connect_timeout": timeout}
 
 
+def _sentinel_kwargs(timeout: float) -> tuple[dict, dict]:
+    """The keyword arguments of the primary's connections and of the Sentinels' (with passwords)."""
+    return (
+        _timeouts(timeout) | {"password": settings.REDIS_PASSWORD or None},  # None: no AUTH
+        _timeouts(timeout) | {"password": settings.REDIS_SENTINEL_PASSWORD or None},
+    )
+
+
 @contextlib.contextmanager
 def connection(timeout: float):
     """A synchronous client, closed (with its Sentinel connections) on leaving."""
     if settings.REDIS_SENTINELS:
-        sentinel = redis.sentinel.Sentinel(
-            settings.REDIS_SENTINELS, sentinel_kwargs=_timeouts(timeout), **_timeouts(timeout)
-        )
-        client = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **_timeouts(timeout))
+        primary, of_sentinels = _sentinel_kwargs(timeout)
+        sentinel = redis.sentinel.Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=of_sentinels, **primary)
+        client = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **primary)
     else:
         sentinel = None
         client = redis.Redis.from_url(settings.REDIS_URL, **_timeouts(timeout))
@@ -67,8 +75,11 @@ def for_this_loop() -> redis.asyncio.Redis:
     if where not in clients:
         timeouts = _timeouts(settings.REDIS_CONNECT_TIMEOUT)
         if settings.REDIS_SENTINELS:
-            sentinel = redis.asyncio.sentinel.Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=timeouts, **timeouts)
-            clients[where] = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **timeouts)
+            primary, of_sentinels = _sentinel_kwargs(settings.REDIS_CONNECT_TIMEOUT)
+            sentinel = redis.asyncio.sentinel.Sentinel(
+                settings.REDIS_SENTINELS, sentinel_kwargs=of_sentinels, **primary
+            )
+            clients[where] = sentinel.master_for(settings.REDIS_SENTINEL_MASTER, **primary)
         else:
             # A pool that waits for a free connection, bounded: a reconnect storm makes thousands of
             # calls at once, which would otherwise open as many connections (or, with a capped

@@ -359,13 +359,24 @@ def _addresses(value: str) -> list[tuple[str, int]]:
 
 REDIS_SENTINELS = _env_parsed("REDIS_SENTINELS", [], _addresses, "a list like sentinel-1:26379,sentinel-2:26379")
 REDIS_SENTINEL_MASTER = env("REDIS_SENTINEL_MASTER", "mymaster")
+# Passwords in Sentinel mode: of the primary and its replicas (their `requirepass`), and of the
+# Sentinels themselves (theirs), when they have one. One server's password goes in REDIS_URL.
+REDIS_PASSWORD = env("REDIS_PASSWORD", "")
+REDIS_SENTINEL_PASSWORD = env("REDIS_SENTINEL_PASSWORD", "")
 if REDIS_URL and REDIS_SENTINELS:
     raise ImproperlyConfigured("Set REDIS_URL (one Redis server) or REDIS_SENTINELS (Redis Sentinel), not both.")
+if (REDIS_PASSWORD or REDIS_SENTINEL_PASSWORD) and not REDIS_SENTINELS:
+    raise ImproperlyConfigured(
+        "REDIS_PASSWORD and REDIS_SENTINEL_PASSWORD are for Redis Sentinel (REDIS_SENTINELS); "
+        "one server's password goes in REDIS_URL (redis://:password@host:6379/0)."
+    )
 # Seconds to wait for a Sentinel or a Redis server to accept a connection.
 REDIS_CONNECT_TIMEOUT = 2.0
 
 
-def redis_channel_layer(url: str, prefix: str, *, sentinels=(), master_name: str = "mymaster") -> dict:
+def redis_channel_layer(
+    url: str, prefix: str, *, sentinels=(), master_name: str = "mymaster", password="", sentinel_password=""
+) -> dict:
     """The pub/sub Redis layer: measured faster than the core layer for fan-out (see
     docs/architecture.md). redis-py's 5 s read timeout and bounded pool are lifted on purpose.
     With `sentinels`, channels-redis asks them for the primary `master_name` on every new
@@ -377,7 +388,9 @@ def redis_channel_layer(url: str, prefix: str, *, sentinels=(), master_name: str
     }
     if sentinels:
         timeouts = {"socket_timeout": REDIS_CONNECT_TIMEOUT, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
-        host |= {"master_name": master_name, "sentinels": list(sentinels), "sentinel_kwargs": timeouts}
+        of_sentinels = timeouts | {"password": sentinel_password or None}  # None: no AUTH
+        host |= {"master_name": master_name, "sentinels": list(sentinels), "sentinel_kwargs": of_sentinels}
+        host["password"] = password or None
     else:
         host["address"] = url
     return {
@@ -389,7 +402,12 @@ def redis_channel_layer(url: str, prefix: str, *, sentinels=(), master_name: str
 if REDIS_URL or REDIS_SENTINELS:
     CHANNEL_LAYERS = {
         "default": redis_channel_layer(
-            REDIS_URL, CHANNEL_PREFIX, sentinels=REDIS_SENTINELS, master_name=REDIS_SENTINEL_MASTER
+            REDIS_URL,
+            CHANNEL_PREFIX,
+            sentinels=REDIS_SENTINELS,
+            master_name=REDIS_SENTINEL_MASTER,
+            password=REDIS_PASSWORD,
+            sentinel_password=REDIS_SENTINEL_PASSWORD,
         )
     }
 else:

@@ -3,8 +3,10 @@ Sentinels (quorum 2) watching it, each a redis-server child process on a free lo
 files in a temporary folder. Tuned to notice a dead primary within a second
 (`down-after-milliseconds`), so a failover takes a few seconds, not the production 30.
 
-The daphne processes under test get `env` (REDIS_SENTINELS, REDIS_SENTINEL_MASTER), as production
-would; `kill_primary` is the crash the failover is for.
+The daphne processes under test get `env` (REDIS_SENTINELS, REDIS_SENTINEL_MASTER, and the
+passwords when it was started with them), as production would; `kill_primary` is the crash the
+failover is for. With `password`, the primary and the replica ask for it (and the replica gives it
+to the primary); with `sentinel_password`, the Sentinels ask for theirs and give it to each other.
 """
 
 import shutil
@@ -31,7 +33,8 @@ def _redis_server() -> str:
 
 
 class SentinelRedis:
-    def __init__(self):
+    def __init__(self, *, password: str = "", sentinel_password: str = ""):
+        self.password, self.sentinel_password = password, sentinel_password
         self.binary = _redis_server()
         self.folder = Path(tempfile.mkdtemp(prefix="lms-sentinel-"))
         self.primary_port, self.replica_port = free_port(), free_port()
@@ -50,6 +53,8 @@ class SentinelRedis:
             "REDIS_URL": "",
             "REDIS_SENTINELS": ",".join(f"127.0.0.1:{port}" for port in self.sentinel_ports),
             "REDIS_SENTINEL_MASTER": MASTER_NAME,
+            "REDIS_PASSWORD": self.password,
+            "REDIS_SENTINEL_PASSWORD": self.sentinel_password,
         }
 
     def _start(self, port: int, *args: str) -> None:
@@ -62,7 +67,10 @@ class SentinelRedis:
         wait_for_port(port, process=self.processes[port])
 
     def _data_server(self, port: int, *args: str) -> None:
-        self._start(port, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *args)
+        guarded = ("--requirepass", self.password, "--masterauth", self.password) if self.password else ()
+        self._start(
+            port, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *guarded, *args
+        )
 
     def start(self, timeout: float = 30.0) -> "SentinelRedis":
         self._data_server(self.primary_port)
@@ -76,6 +84,12 @@ class SentinelRedis:
                 f"sentinel down-after-milliseconds {MASTER_NAME} {DOWN_AFTER_MS}\n"
                 f"sentinel failover-timeout {MASTER_NAME} {FAILOVER_TIMEOUT_MS}\n"
                 f"sentinel parallel-syncs {MASTER_NAME} 1\n"
+                + (f"sentinel auth-pass {MASTER_NAME} {self.password}\n" if self.password else "")
+                + (
+                    f"requirepass {self.sentinel_password}\nsentinel sentinel-pass {self.sentinel_password}\n"
+                    if self.sentinel_password
+                    else ""
+                )
             )
             self._start(port, str(config), "--sentinel")
         # Ready when the replica is in sync and every Sentinel has found the replica and the other
@@ -85,7 +99,10 @@ class SentinelRedis:
         return self
 
     def _client(self, port: int) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=port, socket_timeout=2, socket_connect_timeout=2)
+        password = self.sentinel_password if port in self.sentinel_ports else self.password
+        return redis.Redis(
+            host="127.0.0.1", port=port, password=password or None, socket_timeout=2, socket_connect_timeout=2
+        )
 
     def _replica_in_sync(self) -> bool:
         with self._client(self.replica_port) as replica:

@@ -46,8 +46,14 @@ def test_the_channel_layer_asks_the_sentinels_for_the_primary():
         ({"REDIS_SENTINELS": "sentinel-1"}, "REDIS_SENTINELS='sentinel-1' is not a list like"),
         ({"REDIS_SENTINELS": "s1:26379", "REDIS_URL": "redis://127.0.0.1:6379/0"}, "not both"),
         ({"DATABASE_REPLICA_URL": "sqlite:///replica.sqlite3"}, "a replica is a PostgreSQL streaming replica"),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/0", "REDIS_PASSWORD": "x"}, "are for Redis Sentinel"),
     ],
-    ids=["sentinel without a port", "both REDIS_URL and REDIS_SENTINELS", "a replica that is not PostgreSQL"],
+    ids=[
+        "sentinel without a port",
+        "both REDIS_URL and REDIS_SENTINELS",
+        "a replica that is not PostgreSQL",
+        "a Sentinel password without Sentinel",
+    ],
 )
 def test_a_setting_that_cannot_work_stops_the_start(env, message):
     result = manage("check", **env)
