@@ -94,7 +94,7 @@ cluster: $(VENV)/.runtime
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
-	@command -v redis-server >/dev/null || [ -n "$$REDIS_URL" ] || { echo "redis-server (or REDIS_URL) is required" >&2; exit 1; }
+	@command -v redis-server >/dev/null || [ -n "$$REDIS_URL$$REDIS_SENTINELS" ] || { echo "redis-server (or REDIS_URL, or REDIS_SENTINELS) is required" >&2; exit 1; }
 	DATABASE_URL=$${DATABASE_URL:-$(PG_TEST_URL)} $(PY) -m deploy.cluster --port $(CLUSTER_PORT)
 
 lint format: $(VENV)/.dev

@@ -2,7 +2,8 @@
 
 Two daphne processes, the task worker (`lms_worker`: mail, push, digests), nginx (Debian's package,
 a private instance) proxying HTTP and WebSocket on one port, Redis for the channel layer (REDIS_URL,
-or a private redis-server), and the database from DATABASE_URL (PostgreSQL in production).
+Redis Sentinel through REDIS_SENTINELS and its variables, or a private redis-server), and the
+database from DATABASE_URL (PostgreSQL in production).
 Migrates, collects static files, loads the demo once, then serves until Ctrl-C and stops everything
 it started.
 
@@ -34,6 +35,8 @@ from lms_site.testing.servers import (  # noqa: E402
 )
 
 HERE = Path(__file__).resolve().parent
+#: Passed on to every process when set: Redis Sentinel instead of a Redis of the cluster's own.
+SENTINEL_VARIABLES = ("REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD")
 
 
 def render(template: Path, values: dict[str, str]) -> str:
@@ -101,7 +104,9 @@ class Cluster(Loopback):
         self.database_url = database_url
         self.port = port or free_port()
         self.prefix = prefix or BASE_DIR / ".run" / f"cluster-{self.port}"
-        self.own_redis = None if redis_url else RedisServer()
+        # Its own Redis unless given one: REDIS_URL, or Redis Sentinel (REDIS_SENTINELS in extra_env).
+        given = redis_url or (extra_env or {}).get("REDIS_SENTINELS")
+        self.own_redis = None if given else RedisServer()
         self.redis_url = redis_url
         self.static_root = self.prefix / "static"
         self.media_root = media_root or Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -163,6 +168,7 @@ def main() -> None:
     if database_url.startswith("postgres"):
         _ensure_postgres_database(database_url)
     secret = os.environ.get("SECRET_KEY") or "cluster-local-only-" + os.urandom(16).hex()
+    sentinel = {name: os.environ[name] for name in SENTINEL_VARIABLES if os.environ.get(name)}
     cluster = Cluster(
         database_url=database_url,
         redis_url=os.environ.get("REDIS_URL", ""),
@@ -170,7 +176,7 @@ def main() -> None:
         daphnes=args.daphnes,
         # Production settings, except HTTPS: this nginx listens on plain HTTP on loopback.
         extra_env={"DEBUG": "0", "SECRET_KEY": secret, "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0",
-                   "SECURE_HSTS_SECONDS": "0", "ACTIVITY_HEARTBEAT_SECONDS": "25"},
+                   "SECURE_HSTS_SECONDS": "0", "ACTIVITY_HEARTBEAT_SECONDS": "25", **sentinel},
     )  # fmt: skip
 
     # Ctrl-C, or a supervisor's SIGTERM: stop everything started here (a background job may have
