@@ -1,8 +1,9 @@
 """Payments tell the buyer, and their return page follows live.
 
 Receivers: a purchase settled (the receipt: a `payment` event on the buyer's own topic, mailed at
-once by the delivery worker, linking to the receipt page), failed or refunded, and the all-access
-plan ended, each once (on the save that changed the row's status: `Transaction.just_became`).
+once by the delivery worker, linking to the receipt page), failed or refunded; a monthly payment
+of the all-access plan settled (its receipt) or failed; and the plan ended; each once (on the save
+that changed the row's status: `Transaction.just_became`).
 
 Live part: `payment-status-<transaction id>`, the status box of the return page
 (`courses/payments/_status.html`), rendered from the database when the event is published, so
@@ -32,16 +33,29 @@ _TOLD = {
     ),
 }
 
+# The all-access plan's monthly payments (its invoices): the receipt, or word that it failed.
+_PLAN_TOLD = {
+    Transaction.Status.SUCCEEDED: (
+        "Receipt: all-access plan paid",
+        "You paid {amount} {currency} for a month of the all-access plan.",
+    ),
+    Transaction.Status.FAILED: (
+        "All-access plan payment failed",
+        "{reason} Paid courses stay open to you while Stripe tries again.",
+    ),
+}
+
 
 @receiver(post_save, sender=Transaction, dispatch_uid="event_payment")
 def transaction_saved(sender, instance: Transaction, raw: bool = False, **kwargs):
-    if raw or instance.kind != Transaction.Kind.PURCHASE or instance.just_became not in _TOLD:
+    told = {Transaction.Kind.PURCHASE: _TOLD, Transaction.Kind.PLAN: _PLAN_TOLD}.get(instance.kind, {})
+    if raw or instance.just_became not in told:
         return
     course = instance.course
-    title, summary = _TOLD[instance.status]
+    title, summary = told[instance.status]
     words = {
-        "code": course.code,
-        "title": course.title,
+        "code": course.code if course else "",
+        "title": course.title if course else "",
         "amount": instance.amount,
         "currency": upper(instance.currency),
         "reason": instance.failure_message,
@@ -53,7 +67,8 @@ def transaction_saved(sender, instance: Transaction, raw: bool = False, **kwargs
         summary=summary.format(**words),
         url=instance.get_absolute_url(),
         course=course,
-        about=("transaction", instance.pk),
+        # A purchase's return page follows its status (payment_status); a plan payment has none.
+        about=("transaction" if course else "plan_payment", instance.pk),
     )
 
 

@@ -253,7 +253,7 @@ def _plan_invoice(invoice: dict, *, paid: bool) -> None:
         row.amount = gateway.from_minor_units(invoice.get("amount_paid") or 0)
     else:
         row.status = Transaction.Status.FAILED
-        row.failure_message = "The all-access plan's monthly payment failed; Stripe tries the card again."
+        row.failure_message = "This month's payment did not go through."
         row.amount = gateway.from_minor_units(invoice.get("amount_due") or 0)
     row.save()
 

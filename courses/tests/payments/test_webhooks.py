@@ -261,7 +261,7 @@ def test_each_plan_invoice_is_one_transaction_and_a_retry_that_pays_settles_it(c
     assert post(client, invoice("evt_1", "invoice.payment_failed", paid=False)).status_code == 200
     row = Transaction.objects.get()
     assert (row.kind, row.status, row.amount, row.user, row.course) == ("plan", "failed", Decimal("15.00"), carol, None)
-    assert "monthly payment failed" in row.failure_message
+    assert row.failure_message == "This month's payment did not go through."
     # Stripe tries the card again, and sends both events of the payment.
     post(client, invoice("evt_2", "invoice.payment_succeeded"))
     post(client, invoice("evt_3", "invoice.paid"))
@@ -270,6 +270,13 @@ def test_each_plan_invoice_is_one_transaction_and_a_retry_that_pays_settles_it(c
     assert row.settled_at is not None
     post(client, invoice("evt_4", "invoice.payment_failed", paid=False))  # late news undoes nothing
     assert Transaction.objects.get().status == "succeeded"
+    # Told once of the failure and once of the payment (its receipt, which the worker mails).
+    failed, receipt = payments_told(carol)
+    assert failed.payload["title"] == "All-access plan payment failed"
+    assert "Paid courses stay open to you while Stripe tries again." in failed.payload["summary"]
+    assert receipt.payload["title"] == "Receipt: all-access plan paid"
+    assert receipt.payload["summary"] == "You paid 15.00 EUR for a month of the all-access plan."
+    assert receipt.payload["url"] == f"/payments/{row.pk}/receipt/"
 
 
 def test_an_invoice_not_of_the_plan_or_not_of_our_customer_is_not_recorded(client, carol):
