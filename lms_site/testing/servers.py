@@ -4,6 +4,7 @@ the task worker, free ports, the URL of the test database, the fast password has
 Nothing here is mocked: the servers are the ones production runs, on free loopback ports.
 """
 
+import asyncio
 import os
 import shutil
 import signal
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import redis
@@ -238,6 +240,13 @@ def session_cookie(user) -> str:
     client = VerifiedClient()
     client.force_login(user)
     return client.cookies["sessionid"].value
+
+
+def run_async(make_coroutine):
+    """`asyncio.run(make_coroutine())` in a thread of its own, and its result: Playwright's sync API
+    may keep an event loop running in the test's thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 def eventually(check, timeout: float = 5.0, interval: float = 0.05):

@@ -12,6 +12,7 @@ from channels_redis.pubsub import RedisPubSubChannelLayer
 from lms_site import redis_clients
 from lms_site.settings import _addresses, redis_channel_layer
 from lms_site.testing.sentinel import MASTER_NAME, SentinelRedis
+from lms_site.testing.servers import run_async
 
 PASSWORD, SENTINEL_PASSWORD = "primary-secret", "sentinel-secret"
 
@@ -52,7 +53,7 @@ def layer_round_trip(settings, password: str, sentinel_password: str) -> dict:
         finally:
             await layer.flush()
 
-    return asyncio.run(round_trip())
+    return run_async(round_trip)
 
 
 def test_the_sites_clients_log_in_to_the_sentinels_and_the_primary(sentinel_settings, guarded):
@@ -63,7 +64,7 @@ def test_the_sites_clients_log_in_to_the_sentinels_and_the_primary(sentinel_sett
     async def ping():
         return await redis_clients.for_this_loop().ping()
 
-    assert asyncio.run(ping()) is True
+    assert run_async(ping) is True
     assert guarded.client_of_primary().get("lms-test") == b"yes"
 
 

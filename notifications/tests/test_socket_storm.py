@@ -4,7 +4,6 @@ away with 4013 (notifications/admission.py) instead of falling over."""
 
 import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -17,7 +16,7 @@ from courses import services
 from courses.models import Subscription
 from courses.permissions import member_course_codes, member_courses
 from lms_site.testing.events import ids_on, newest_id
-from lms_site.testing.servers import DaphneServer, database_url, session_cookie
+from lms_site.testing.servers import DaphneServer, database_url, run_async, session_cookie
 from lms_site.testing.sockets import SocketClient
 from notifications import selectors, sessions
 
@@ -186,9 +185,7 @@ def test_the_per_user_cap_is_counted_for_every_socket_of_a_storm(settings, redis
     async def storm():
         return await asyncio.gather(*(quota.take(user, f"channel-{user}") for user in users))
 
-    # A thread of its own: Playwright's sync API may keep an event loop running in this one.
-    with ThreadPoolExecutor(1) as thread:
-        assert all(thread.submit(lambda: asyncio.run(storm())).result())
+    assert all(run_async(storm))
     client = redis.Redis.from_url(redis_server.url)
     assert [client.zcard(quota._key(user)) for user in users] == [1] * len(users)
 
@@ -210,8 +207,7 @@ def test_sockets_of_one_user_taking_their_slots_in_one_call_are_counted_one_afte
     async def storm():
         return await asyncio.gather(*(quota.take(user, channel) for user, channel in requests))
 
-    with ThreadPoolExecutor(1) as thread:
-        taken = thread.submit(lambda: asyncio.run(storm())).result()
+    taken = run_async(storm)
     # Carol's first three, Dave's, and Carol's first again (a renewal, not a fourth slot).
     assert taken == [True, True, True, False, False, True, True]
     client = redis.Redis.from_url(redis_server.url)
@@ -220,6 +216,5 @@ def test_sockets_of_one_user_taking_their_slots_in_one_call_are_counted_one_afte
     async def leave():
         await asyncio.gather(*(quota.give_back(user, channel) for user, channel in requests[:3] + requests[5:6]))
 
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(lambda: asyncio.run(leave())).result()
+    run_async(leave)
     assert [client.zcard(quota._key(user)) for user in (1, 2)] == [0, 0]
