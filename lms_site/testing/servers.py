@@ -242,6 +242,21 @@ def session_cookie(user) -> str:
     return client.cookies["sessionid"].value
 
 
+def manage(*args: str, unset=(), **env: str) -> subprocess.CompletedProcess:
+    """`manage.py <args>` in a process of its own, as an operator runs it: this environment without
+    the test-only DJANGO_ALLOW_ASYNC_UNSAFE and the variables in `unset`, plus `env`."""
+    dropped = {"DJANGO_ALLOW_ASYNC_UNSAFE", *unset}
+    clean = {name: value for name, value in os.environ.items() if name not in dropped}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def run_async(make_coroutine):
     """`asyncio.run(make_coroutine())` in a thread of its own, and its result: Playwright's sync API
     may keep an event loop running in the test's thread, where asyncio.run refuses to start."""

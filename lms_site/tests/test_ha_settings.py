@@ -1,26 +1,16 @@
 """The high-availability variables (docs/deploy.md, "HA set-up"): read as documented, and a value
 that cannot work stops the start with a message naming it."""
 
-import os
 import subprocess
-import sys
 
 import pytest
-from django.conf import settings
 
 from lms_site.settings import _addresses, redis_channel_layer
+from lms_site.testing import servers
 
 
 def manage(*args, **env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return servers.manage(*args, unset={"REDIS_URL"}, **env)
 
 
 def test_sentinels_are_host_port_pairs():

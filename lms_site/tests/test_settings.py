@@ -1,13 +1,13 @@
 """Configuration comes from the environment; production settings pass Django's deploy checks."""
 
-import os
 import re
 import subprocess
-import sys
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from lms_site.testing import servers
 
 PRODUCTION = {
     "DEBUG": "0",
@@ -18,16 +18,7 @@ PRODUCTION = {
 
 
 def manage(*args, **env) -> subprocess.CompletedProcess:
-    ours = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "EMAIL_HOST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    clean = {k: v for k, v in os.environ.items() if k not in ours}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return servers.manage(*args, unset=PRODUCTION, **env)  # the production variables as each test sets them
 
 
 def test_check_deploy_passes_with_the_production_variables():

@@ -1,13 +1,11 @@
 """`manage.py lms_health`: an operator's (or cron's) one-line answer per check, exit 1 when unwell."""
 
-import os
 import subprocess
-import sys
 
 import pytest
 from django.db import connection
 
-from lms_site.testing.servers import BASE_DIR, WorkerServer, database_url, eventually
+from lms_site.testing.servers import WorkerServer, database_url, eventually, manage
 from notifications.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -15,14 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def lms_health(redis_url: str) -> subprocess.CompletedProcess:
     env = {"DATABASE_URL": database_url(connection.settings_dict), "REDIS_URL": redis_url, "DEBUG": "1"}
-    return subprocess.run(
-        [sys.executable, "manage.py", "lms_health"],
-        cwd=BASE_DIR,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return manage("lms_health", **env)
 
 
 def test_healthy_with_a_worker_running(redis_server):
