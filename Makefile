@@ -64,9 +64,12 @@ test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
 	@# The two databases' runs go one after the other: each one alone already keeps both cores
 	@# busy (its daphne, worker, Chromium and test process), and side by side they took longer
 	@# than in turn and made waits flaky. The PostgreSQL run goes even when the SQLite run failed.
+	@# The browser tests (marker `browser`) run in the SQLite run only: what they add to the other
+	@# tests is the page's script, the same on either database, and they are a third of the time.
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$CI" ]; then pg=1; else pg=""; fi; \
 	echo "== SQLite =="; $(VENV)/bin/pytest -q; sqlite_rc=$$?; pg_rc=0; \
-	if [ -n "$$pg" ]; then echo "== PostgreSQL =="; DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q; pg_rc=$$?; \
+	if [ -n "$$pg" ]; then echo "== PostgreSQL (all but the browser tests) =="; \
+		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -m "not browser"; pg_rc=$$?; \
 	else echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL run was not done."; fi; \
 	test $$sqlite_rc = 0 -a $$pg_rc = 0
 

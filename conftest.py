@@ -23,7 +23,8 @@ AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` run in the PostgreSQL run of `make test` only: deselected (never
-    skipped, never counted) on SQLite.
+    skipped, never counted) on SQLite. Every test that uses the `browser` fixture carries the
+    `browser` marker, which `make test` runs on SQLite only.
 
     Transactional tests restore the database as migrations left it, rows and ids alike.
 
@@ -37,6 +38,8 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=postgres_only)
             items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
     for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)  # every test that drives Chromium, marked or not
         marker = item.get_closest_marker("django_db")
         transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args[:1] == (True,)))
         if transactional or {"transactional_db", "daphne"} & set(getattr(item, "fixturenames", ())):
