@@ -36,6 +36,13 @@ class EnrolmentOptions(models.Model):
     class Meta:
         abstract = True
 
+    def seats_taken(self) -> int:
+        """The seats held: by subscribers whose account is active. An account deactivated or erased
+        keeps its subscription (the course's numbers count it) but not its seat, which goes to the
+        first in line (courses/signals.py); reactivated, it has its subscription back, even in a
+        course that filled meanwhile."""
+        return self.subscriptions.filter(student__is_active=True).count()
+
     @property
     def has_enrolment_key(self) -> bool:
         return bool(self.enrolment_key)

@@ -55,14 +55,11 @@ def subscription_for(user, course: Course) -> Subscription | None:
     return Subscription.objects.filter(student=user, course=course).first()
 
 
-def seats_left(course: Course, seats_taken: int | None = None) -> int | None:
-    """Free seats (None: no limit; 0 when more are enrolled than a lowered capacity). `seats_taken`
-    when the caller has counted them already (the catalog's annotation)."""
+def seats_left(course: Course) -> int | None:
+    """Free seats (None: no limit; 0 when more are enrolled than a lowered capacity)."""
     if course.capacity is None:
         return None
-    if seats_taken is None:
-        seats_taken = Subscription.objects.filter(course=course).count()
-    return max(course.capacity - seats_taken, 0)
+    return max(course.capacity - course.seats_taken(), 0)
 
 
 def waitlist_entry_for(user, course: Course) -> WaitlistEntry | None:

@@ -62,8 +62,8 @@ def take_seat(
     waiting = WaitlistEntry.objects.filter(student=user, course=course).first()
     if waiting:
         return waiting, False
-    seats_taken = Subscription.objects.filter(course=course).count()
-    if capacity is None or (seats_taken < capacity and not WaitlistEntry.objects.filter(course=course).exists()):
+    nobody_waits = not WaitlistEntry.objects.filter(course=course).exists()
+    if capacity is None or (course.seats_taken() < capacity and nobody_waits):
         return Subscription.objects.create(student=user, course=course, source=source), True
     return WaitlistEntry.objects.create(student=user, course=course), True
 
@@ -83,14 +83,16 @@ def leave(*, user, course: Course) -> bool:
 def fill_free_seats(*, course: Course) -> list[Subscription]:
     """Give the free seats to the first in line, in order (each one's Subscription save tells them,
     live and by mail: notifications/signals.py). Runs after a departure and after a course's
-    capacity is raised or removed. Returns the new subscriptions."""
+    capacity is raised or removed, and after a subscriber's account is deactivated or erased.
+    Returns the new subscriptions."""
     with transaction.atomic():
         if not WaitlistEntry.objects.filter(course=course).exists():
             return []
         capacity = _lock(course).capacity
-        line = WaitlistEntry.objects.filter(course=course).select_related("student")
+        # Only those who can use a seat: an inactive account waits without being seated.
+        line = WaitlistEntry.objects.filter(course=course, student__is_active=True).select_related("student")
         if capacity is not None:
-            free = capacity - Subscription.objects.filter(course=course).count()
+            free = capacity - course.seats_taken()
             line = line[: max(free, 0)]
         promoted = []
         for entry in list(line):

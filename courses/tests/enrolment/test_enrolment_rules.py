@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from courses import services
+from courses import selectors, services
 from courses.models import Course, Subscription, WaitlistEntry
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,51 @@ def test_a_seat_freed_by_deleting_an_account_goes_to_the_first_in_line(
     with django_capture_on_commit_callbacks(execute=True):
         erin.delete()  # one waiting: no seat was freed, nobody moves
     assert Subscription.objects.get(course=cs101).student == dave and not WaitlistEntry.objects.exists()
+
+
+def test_an_inactive_account_holds_no_seat_and_its_seat_goes_to_the_first_in_line(
+    cs101, alice, carol, dave, erin, django_capture_on_commit_callbacks
+):
+    from accounts.privacy import services as privacy
+
+    with_options(cs101, alice, capacity=1)
+    for student in (carol, dave, erin):
+        services.subscribe(user=student, course=cs101)
+    with django_capture_on_commit_callbacks(execute=True):
+        carol.is_active = False  # a site admin deactivates the account
+        carol.save()
+
+    def seated():
+        return [s.student for s in Subscription.objects.filter(course=cs101, student__is_active=True)]
+
+    assert seated() == [dave]
+    assert Subscription.objects.filter(course=cs101, student=carol).exists()  # the numbers keep her
+    assert WaitlistEntry.objects.get(course=cs101).student == erin
+    assert selectors.seats_left(cs101) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        carol.is_active = True  # back: her subscription is hers again, over the capacity
+        carol.save()
+    assert selectors.seats_left(cs101) == 0 and WaitlistEntry.objects.get(course=cs101).student == erin
+
+    request = privacy.request_erasure(user=carol)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert privacy.erase_account(request_id=request.pk, now=request.due_at)
+    assert selectors.seats_left(cs101) == 0 and WaitlistEntry.objects.get(course=cs101).student == erin  # still 2 of 1
+    request = privacy.request_erasure(user=dave)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert privacy.erase_account(request_id=request.pk, now=request.due_at)
+    assert seated() == [erin] and not WaitlistEntry.objects.exists()
+
+
+def test_an_inactive_account_waiting_in_line_is_passed_over(cs101, alice, carol, dave, erin):
+    with_options(cs101, alice, capacity=1)
+    for student in (carol, dave, erin):
+        services.subscribe(user=student, course=cs101)
+    dave.is_active = False
+    dave.save()
+    services.unsubscribe(user=carol, course=cs101)
+    assert Subscription.objects.get(course=cs101).student == erin
+    assert WaitlistEntry.objects.get(course=cs101).student == dave
 
 
 def test_a_waiting_student_leaves_the_line(cs101, alice, carol, dave, erin):
