@@ -1,6 +1,7 @@
 """The seats left of a course with a capacity, live on every open page that shows them (the course
 page): a quiet `content_changed` (object "seats") on the catalog topic, written when a seat is
-taken or freed (notifications/signals.py), reaches every socket (selectors.LIVE_CATALOG_KINDS),
+taken or freed, or a subscriber's account is deactivated or active again (notifications/signals.py;
+only active accounts hold seats), reaches every socket (selectors.LIVE_CATALOG_KINDS),
 members or not, since the public course page shows the count to anyone who may see the course.
 Rendered once from the page's own partial, as counted at publish time; not replayed (a page loaded
 later counts for itself).

@@ -241,6 +241,10 @@ def user_sessions_changed(sender, instance, created: bool, raw: bool = False, **
         return
     if before != tuple(getattr(instance, name) for name in SESSION_FIELDS):
         control.session_check([instance.pk])
+    if dict(zip(SESSION_FIELDS, before, strict=True))["is_active"] != instance.is_active:
+        # Only an active account holds a seat (Course.seats_taken): the open pages recount.
+        for course in Course.objects.filter(subscriptions__student=instance, capacity__isnull=False):
+            _seats_changed(course)
 
 
 @receiver(user_logged_in, dispatch_uid="session_mark")

@@ -155,6 +155,28 @@ def test_an_inactive_account_waiting_in_line_is_passed_over(cs101, alice, carol,
     assert WaitlistEntry.objects.get(course=cs101).student == dave
 
 
+def test_the_open_pages_recount_the_seats_when_a_subscriber_is_deactivated_or_back(cs101, alice, carol):
+    from notifications.live_seats import seats_left as live_seats
+    from notifications.models import Event
+
+    with_options(cs101, alice, capacity=2)
+    services.subscribe(user=carol, course=cs101)
+    told = Event.objects.filter(course=cs101, payload__object="seats").order_by("-id")
+    so_far = told.count()
+
+    carol.is_active = False
+    carol.save()
+    assert told.count() == so_far + 1
+    assert "<strong>2</strong> of 2 seats left" in live_seats(told.first())[0]["html"]
+    carol.is_active = True
+    carol.save()
+    assert told.count() == so_far + 2
+    assert "<strong>1</strong> of 2 seats left" in live_seats(told.first())[0]["html"]
+    carol.first_name = "Caroline"
+    carol.save()  # nothing a seat depends on
+    assert told.count() == so_far + 2
+
+
 def test_a_waiting_student_leaves_the_line(cs101, alice, carol, dave, erin):
     with_options(cs101, alice, capacity=1)
     services.subscribe(user=carol, course=cs101)
