@@ -5,9 +5,13 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms_site.settings")
 
-from django.core.asgi import get_asgi_application
+import django
 
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # as django.core.asgi.get_asgi_application does
+
+from lms_site.http_slots import BoundedASGIHandler  # noqa: E402
+
+django_asgi_app = BoundedASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402

@@ -422,6 +422,8 @@ ACTIVITY_SOCKETS_PER_USER = env_int("ACTIVITY_SOCKETS_PER_USER", 10)
 # browser waits longer before it tries again.
 ACTIVITY_SOCKETS_PER_PROCESS = env_int("ACTIVITY_SOCKETS_PER_PROCESS", 15000)
 ACTIVITY_OPENING_PER_PROCESS = env_int("ACTIVITY_OPENING_PER_PROCESS", 2000)
+# HTTP requests one daphne process runs at once (lms_site/http_slots.py); the others wait their turn.
+HTTP_REQUESTS_PER_PROCESS = env_int("HTTP_REQUESTS_PER_PROCESS", 4)
 FEED_PAGE_SIZE = 20
 # Analytics (courses/selectors/analytics.py): weeks shown, and days without activity that put a student at risk.
 ANALYTICS_WEEKS = env_int("ANALYTICS_WEEKS", 12)
