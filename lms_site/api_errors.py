@@ -49,6 +49,15 @@ class DatabaseUnavailable(exceptions.APIException):
     wait = database_down.RETRY_AFTER_SECONDS
 
 
+class PaymentsUnavailable(exceptions.APIException):
+    """Stripe did not answer or refused the call: nothing was charged; retry later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "Stripe could not start the payment, and nothing was charged. Please try again in a moment."
+    default_code = "payments_unavailable"
+    wait = 30
+
+
 def _messages(detail) -> list[str]:
     if isinstance(detail, dict):
         return [message for value in detail.values() for message in _messages(value)]
@@ -177,7 +186,7 @@ ERROR_RESPONSES = {
     "413": "The request body is too large.",
     "429": "Too many requests: wait `Retry-After` seconds.",
     "500": "A server error (a bug).",
-    "503": "The database is unavailable for a moment (a failover): retry after `Retry-After` seconds.",
+    "503": "The database or the payment service is unavailable for a moment: retry after `Retry-After` seconds.",
 }
 
 

@@ -313,6 +313,9 @@ STRIPE_JS_URL = env(
     "STRIPE_JS_URL", f"{STRIPE_API_BASE}/js.stripe.com/v3/" if STRIPE_API_BASE else "https://js.stripe.com/v3/"
 )
 STRIPE_PLAN_ID = env("STRIPE_PLAN_ID")
+# Seconds a call to Stripe may wait for its answer (each of up to three tries). The library's own is
+# 80: a page waiting on Stripe holds one of its process' few turns (lms_site/http_slots.py).
+STRIPE_TIMEOUT_SECONDS = env_float("STRIPE_TIMEOUT_SECONDS", 10.0)
 
 # Delivery by mail and Web Push (notifications/delivery): several events for one person within
 # MAIL_COALESCE_SECONDS become one mail; a failed delivery is retried with exponential backoff and

@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lms_site.api_errors import Conflict, ErrorSerializer
+from lms_site.api_errors import Conflict, ErrorSerializer, PaymentsUnavailable
 
 from .. import selectors, services
 from ..models import Transaction
@@ -68,6 +68,7 @@ class CheckoutView(APIView):
                 ErrorSerializer,
                 description="Free, already yours, yours to teach, not open, or payments are not set up.",
             ),
+            503: OpenApiResponse(ErrorSerializer, description="Stripe did not answer: nothing was charged, try again."),
         },
     )
     def post(self, request):
@@ -76,6 +77,8 @@ class CheckoutView(APIView):
         course = selectors.get_course_for_user(request.user, given.validated_data["course"])
         try:
             purchase = services.start_checkout(user=request.user, course=course)
+        except services.StripeUnavailable as unavailable:
+            raise PaymentsUnavailable(" ".join(unavailable.messages)) from unavailable
         except DjangoValidationError as refused:
             raise Conflict(" ".join(refused.messages)) from refused
         url = absolute(request, reverse("courses:pay", args=[purchase.pk]))

@@ -56,12 +56,22 @@ from .learning import (
     submit_assignment,
     submit_attempt,
 )
-from .payments import cancel_plan, card_setup_secret, handle_event, pay, refund, start_checkout, start_plan
+from .payments import (
+    StripeUnavailable,
+    cancel_plan,
+    card_setup_secret,
+    handle_event,
+    pay,
+    refund,
+    start_checkout,
+    start_plan,
+)
 from .publishing import check_publishable, publish_problems
 
 __all__ = [
     "CompletesOnSubmission",
     "RateLimited",
+    "StripeUnavailable",
     "accept_invitation",
     "acknowledge",
     "acknowledgement_token",

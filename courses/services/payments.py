@@ -36,6 +36,14 @@ class PaymentFailed(ValidationError):
     """Stripe refused a payment (a declined card): the buyer may try another card."""
 
 
+class StripeUnavailable(ValidationError):
+    """A payment could not be started because Stripe did not answer or refused the call (the API's
+    503): nothing was charged or recorded, and the buyer tries again."""
+
+    def __init__(self):
+        super().__init__("Stripe could not start the payment, and nothing was charged. Please try again in a moment.")
+
+
 def _customer_id(user) -> str:
     existing = StripeCustomer.objects.filter(user=user).values_list("customer_id", flat=True).first()
     if existing:
@@ -72,13 +80,17 @@ def start_checkout(*, user, course: Course) -> Transaction:
     ).first()
     if pending and pending.amount == course.price and pending.currency == course.currency:
         return pending
-    intent = gateway.create_payment_intent(
-        amount=course.price,
-        currency=course.currency,
-        customer=_customer_id(user),
-        metadata={"user_id": str(user.pk), "course": course.code},
-        key=str(uuid.uuid4()),
-    )
+    try:
+        intent = gateway.create_payment_intent(
+            amount=course.price,
+            currency=course.currency,
+            customer=_customer_id(user),
+            metadata={"user_id": str(user.pk), "course": course.code},
+            key=str(uuid.uuid4()),
+        )
+    except gateway.Error as error:
+        logger.warning("Stripe did not start a purchase of %s: %s", course.code, error)
+        raise StripeUnavailable from error
     return Transaction.objects.create(
         user=user,
         course=course,
@@ -91,7 +103,11 @@ def start_checkout(*, user, course: Course) -> Transaction:
 def card_setup_secret(*, user, recurring: bool = False) -> str:
     """The client secret of a SetupIntent: Stripe.js sends the card the buyer types to Stripe with
     it and gets back a PaymentMethod id, the only thing our server sees. Events: none."""
-    return gateway.create_setup_intent(customer=_customer_id(user), recurring=recurring).client_secret
+    try:
+        return gateway.create_setup_intent(customer=_customer_id(user), recurring=recurring).client_secret
+    except gateway.Error as error:
+        logger.warning("Stripe did not set up a card form: %s", error)
+        raise StripeUnavailable from error
 
 
 def _own_payment_method(user, setup_intent: str) -> str:

@@ -86,10 +86,15 @@ def pay_page(request, pk):
     purchase = payment_selectors.own_purchase(request.user, pk)
     if purchase.status != Transaction.Status.PENDING or not gateway.configured():
         return redirect("courses:payment_return", purchase.pk)
+    try:
+        setup_secret = services.card_setup_secret(user=request.user)
+    except services.StripeUnavailable as unavailable:
+        messages.error(request, " ".join(unavailable.messages))
+        return redirect(purchase.course)
     context = {
         "purchase": purchase,
         "course": purchase.course,
-        "setup_secret": services.card_setup_secret(user=request.user),
+        "setup_secret": setup_secret,
         "stripe_js": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
     }
@@ -145,8 +150,13 @@ def overview(request):
 def plan_page(request):
     if not gateway.plan_configured():
         return redirect("courses:payments")
+    try:
+        setup_secret = services.card_setup_secret(user=request.user, recurring=True)
+    except services.StripeUnavailable as unavailable:
+        messages.error(request, " ".join(unavailable.messages))
+        return redirect("courses:payments")
     context = {
-        "setup_secret": services.card_setup_secret(user=request.user, recurring=True),
+        "setup_secret": setup_secret,
         "stripe_js": settings.STRIPE_JS_URL,
         "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
     }
