@@ -53,7 +53,7 @@ class PaymentsUnavailable(exceptions.APIException):
     """Stripe did not answer or refused the call: nothing was charged; retry later."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "Stripe could not start the payment, and nothing was charged. Please try again in a moment."
+    default_detail = "The payment service is unavailable for a moment: nothing was charged."
     default_code = "payments_unavailable"
     wait = 30
 

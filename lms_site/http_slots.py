@@ -4,12 +4,13 @@ Django's ASGI handler runs each request's synchronous part (middleware, views, t
 thread of its own (asgiref's ThreadSensitiveContext), however many requests have arrived. Under a
 stampede (1,000 course pages in 10 s, bench/stampede.py) that was hundreds of threads at once, taking
 turns at the one interpreter lock with the event loop's thread, which writes every socket's frames:
-each page took longer the more there were, and the announcement that caused the stampede reached its
-last socket after 9 s instead of a few hundred milliseconds (docs/performance.md, section 1b). More
+each page took longer the more there were, SQLite's waits for its writer ran out (503s), and the
+announcement that caused the stampede reached its last socket after half a minute instead of well
+under a second (docs/performance.md, section 1b). More
 threads than a few serve no page faster (Python runs one at a time; only waits on the database
 overlap), so the others wait their turn on the loop, where waiting costs nothing, in arrival order.
 
-The slot is taken once the request's body has arrived (a slow upload holds none) and given back
+A request takes its turn once its body has arrived (a slow upload holds none) and gives it back
 when its response starts, before a file streams out. WebSockets do not pass here.
 """
 
