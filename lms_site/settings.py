@@ -137,10 +137,14 @@ TEMPLATES = [
 ]
 
 # Database: SQLite (WAL, IMMEDIATE transactions, busy timeout) unless DATABASE_URL says otherwise.
+# DB_CONN_MAX_AGE keeps a connection per thread: the sockets' database thread and each of the HTTP
+# turns (lms_site/http_slots.py); one kept is checked before a request reuses it, so a database
+# restarted since answers the next page instead of failing it.
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
