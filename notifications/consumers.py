@@ -23,9 +23,9 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from . import connecting, quota, selectors, sessions, topics
+from . import connecting, heartbeats, quota, selectors, sessions, topics
 from .fanout import local_groups
-from .rendering import event_messages
+from .rendering import replay_messages
 
 logger = logging.getLogger(__name__)
 
@@ -73,22 +73,7 @@ def _load_membership(user) -> selectors.Membership:
     return selectors.membership_for(user)
 
 
-def _read_replay(membership, after: int, limit: int, only_topics=None, held=frozenset()) -> tuple[list[dict], bool]:
-    events = selectors.replay_after(membership, after, limit, only_topics=only_topics, held=held)
-    return event_messages(events[:limit]), len(events) > limit
-
-
-_replay = database_sync_to_async(_read_replay)
-
-
-@database_sync_to_async
-def _beat(membership, after: int, limit: int, held: frozenset[int]) -> tuple[int, list[dict], bool, int]:
-    """A heartbeat's reads in one trip to the database thread: the cursor first (every event up to
-    it is committed when the replay reads), what the client lacks above `after` if the cursor
-    moved, and the newest id the user may see."""
-    cursor = selectors.resume_cursor()
-    messages, truncated = _read_replay(membership, after, limit, held=held) if cursor > after else ([], False)
-    return cursor, messages, truncated, selectors.latest_visible_id(membership)
+_replay = database_sync_to_async(replay_messages)
 
 
 @database_sync_to_async
@@ -134,6 +119,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         self.session_over = False
         self.holds_slot = False
         self.membership_lock = asyncio.Lock()
+        self.memberships_applied = 0  # how many times refresh_membership has changed self.membership
         self.recent_messages: list[float] = []
         # The client holds every event it may see up to here (selectors.resume_cursor: it moves only
         # by reading the table, never by a doorbell, which may overtake a lower id's); and the ids
@@ -213,12 +199,15 @@ class ActivityConsumer(AsyncWebsocketConsumer):
                 await groups.leave(group, self)
         self.joined.clear()
 
-    async def refresh_membership(self, new: selectors.Membership | None = None) -> None:
+    async def refresh_membership(self, new: selectors.Membership | None = None, read_since: int | None = None) -> None:
         """Follow the database: join the groups of courses gained, leave those lost. Events of a
         gained course committed since this socket's cursor are replayed, so none published while
-        the group was being joined is missed. `new`: the membership just read, on connect."""
+        the group was being joined is missed. `new`: the membership just read, on connect or by a
+        heartbeat; the heartbeat read it while `memberships_applied` was `read_since`, and when
+        another one (a membership.changed) was applied meanwhile, `new` may be the older of the two
+        and is read again."""
         async with self.membership_lock:
-            if new is None:
+            if new is None or (read_since is not None and read_since != self.memberships_applied):
                 new = await _load_membership(self.user)
             old = self.membership
             old_groups = old.groups if old else frozenset()
@@ -230,6 +219,7 @@ class ActivityConsumer(AsyncWebsocketConsumer):
                 self.joined.discard(group)
                 await groups.leave(group, self)
             self.membership = new
+            self.memberships_applied += 1
             gained = new.topics - old.topics if old else frozenset()
             if gained:
                 await self.replay(self.cursor, only_topics=gained)
@@ -251,7 +241,9 @@ class ActivityConsumer(AsyncWebsocketConsumer):
             await self.send_json({"type": "resync"})
             return
         for message in messages:
-            await self.send_event(message["id"], json.dumps(message))
+            # Read for the membership of the moment; one applied since (a course lost) decides.
+            if self.membership.may_see(message["topic"], message["kind"]):
+                await self.send_event(message["id"], json.dumps(message))
         if cursor is not None:
             self.cursor = max(self.cursor, cursor)
 
@@ -259,20 +251,20 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         while True:
             await asyncio.sleep(settings.ACTIVITY_HEARTBEAT_SECONDS)
             try:
+                # One read with every socket beating now (notifications/heartbeats.py).
+                applied = self.memberships_applied
+                beat = await heartbeats.beat(self.user, self.session_key, self.cursor, self.held_above(self.cursor))
                 # The backstop for a lost session control message.
-                await self.check_session()
+                await self.check_session(beat.session_holds)
                 if self.session_over:
                     return
                 await quota.take(self.user.pk, self.channel_name)  # renew the slot before it expires
                 # Membership is re-read too, so a lost control message heals within one beat.
-                await self.refresh_membership()
+                await self.refresh_membership(beat.membership, read_since=applied)
                 # A doorbell lost or still on its way (Redis away, another process's publisher, a
                 # membership race): send what is missing, below ids already sent too.
-                limit = settings.ACTIVITY_REPLAY_LIMIT
-                beat = await _beat(self.membership, self.cursor, limit, self.held_above(self.cursor))
-                cursor, messages, truncated, latest = beat
-                await self.send_replayed(messages, truncated, cursor)
-                await self.send_json({"type": "heartbeat", "latest": latest, "cursor": self.cursor})
+                await self.send_replayed(beat.messages, beat.truncated, beat.cursor)
+                await self.send_json({"type": "heartbeat", "latest": beat.latest, "cursor": self.cursor})
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -420,10 +412,13 @@ class ActivityConsumer(AsyncWebsocketConsumer):
         if self.session_marker and message["marker"] == self.session_marker:
             self.session_key = message["session_key"]
 
-    async def check_session(self) -> None:
+    async def check_session(self, holds: bool | None = None) -> None:
+        """`holds`: the answer, when the heartbeat has just read it."""
         if self.session_over:
             return
-        if await _session_holds(self.session_key, self.user.pk):
+        if holds is None:
+            holds = await _session_holds(self.session_key, self.user.pk)
+        if holds:
             if self.session_close_task:
                 self.session_close_task.cancel()
                 self.session_close_task = None

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from . import selectors
 from .models import Event
 
 PARTIAL = "notifications/_event.html"
@@ -89,6 +90,13 @@ def event_messages(events) -> list[dict]:
         if concerned:
             prepare(concerned)
     return [event_message(event) for event in events]
+
+
+def replay_messages(membership, after: int, limit: int, only_topics=None, held=frozenset()) -> tuple[list[dict], bool]:
+    """The messages of what a socket lacks above `after` (selectors.replay_after), at most `limit`
+    of them, and whether there were more."""
+    events = selectors.replay_after(membership, after, limit, only_topics=only_topics, held=held)
+    return event_messages(events[:limit]), len(events) > limit
 
 
 def render_event(event: Event) -> str:

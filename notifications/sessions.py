@@ -69,9 +69,8 @@ def users_of(stores) -> list:
     for many sessions at once (a reconnect storm, notifications/connecting.py): the session names a
     user through one of AUTHENTICATION_BACKENDS that still returns them (an inactive user is not
     returned) and carries the user's current session auth hash; a session that names a user but
-    fails the hash is flushed. AnonymousUser otherwise. The users of a backend that reads them as
-    ModelBackend does are read in one query; any other backend is asked user by user. Sessions of
-    one user share the one object read for them."""
+    fails the hash is flushed. AnonymousUser otherwise. Sessions of one user share the one object
+    read for them."""
     logins = {}  # index of the store -> (backend path, user id)
     for index, store in enumerate(stores):
         try:
@@ -81,17 +80,7 @@ def users_of(stores) -> list:
             continue
         if backend_path in settings.AUTHENTICATION_BACKENDS:
             logins[index] = (backend_path, user_id)
-    users = {}  # (backend path, user id) -> the user, or None
-    for backend_path in {path for path, _user_id in logins.values()}:
-        backend = load_backend(backend_path)
-        user_ids = {user_id for path, user_id in logins.values() if path == backend_path}
-        if type(backend).get_user is ModelBackend.get_user:
-            found = get_user_model()._default_manager.order_by().in_bulk(user_ids)
-            for user_id in user_ids:
-                user = found.get(user_id)
-                users[backend_path, user_id] = user if user and backend.user_can_authenticate(user) else None
-        else:
-            users |= {(backend_path, user_id): backend.get_user(user_id) for user_id in user_ids}
+    users = _returned(set(logins.values()))
     result = []
     for index, store in enumerate(stores):
         user = users.get(logins.get(index))
@@ -104,30 +93,56 @@ def users_of(stores) -> list:
     return result
 
 
+def _returned(logins: set[tuple[str, int]]) -> dict:
+    """(backend path, user id) -> the user that backend returns for the id, or None. The users of
+    a backend that reads them as ModelBackend does are read in one query; any other backend is
+    asked user by user."""
+    users = {}
+    for backend_path in {path for path, _user_id in logins}:
+        backend = load_backend(backend_path)
+        user_ids = {user_id for path, user_id in logins if path == backend_path}
+        if type(backend).get_user is ModelBackend.get_user:
+            found = get_user_model()._default_manager.order_by().in_bulk(user_ids)
+            for user_id in user_ids:
+                user = found.get(user_id)
+                users[backend_path, user_id] = user if user and backend.user_can_authenticate(user) else None
+        else:
+            users |= {(backend_path, user_id): backend.get_user(user_id) for user_id in user_ids}
+    return users
+
+
 def marker_of(session) -> str | None:
     return session.get(MARKER)
 
 
 def holds(session_key: str | None, user_id: int) -> bool:
     """The session is still a log-in of this user."""
-    if not session_key:
-        return False
-    data = _store(session_key).load()  # {} when the session is gone or expired
-    try:
-        backend_path = data[BACKEND_SESSION_KEY]
-        same_user = str(data[SESSION_KEY]) == str(user_id)
-    except KeyError:
-        return False
-    if not same_user or backend_path not in settings.AUTHENTICATION_BACKENDS:
-        return False
-    user = load_backend(backend_path).get_user(user_id)
-    if user is None:
-        return False
-    session_hash = data.get(HASH_SESSION_KEY)
-    if not session_hash:
-        return False
-    hashes = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()]
-    return any(constant_time_compare(session_hash, expected) for expected in hashes)
+    return holding([(session_key, user_id)])[0]
+
+
+def holding(logins: list[tuple[str | None, int]]) -> list[bool]:
+    """For each (session key, user id), whether the session is still a log-in of this user: it
+    names the user through one of AUTHENTICATION_BACKENDS that still returns them, and carries
+    their session auth hash (the current one, or one made with a SECRET_KEY_FALLBACKS key). In a
+    fixed number of queries for any number of them (the heartbeats that come together,
+    notifications/heartbeats.py)."""
+    stores = [_store(session_key) if session_key else None for session_key, _user_id in logins]
+    preload([store for store in stores if store is not None])  # an empty store: gone or expired
+    claims = {}  # index -> (backend path, user id), where the session names this user
+    for index, ((_session_key, user_id), store) in enumerate(zip(logins, stores, strict=True)):
+        if store is None:
+            continue
+        backend_path, named = store.get(BACKEND_SESSION_KEY), store.get(SESSION_KEY)
+        if named is not None and str(named) == str(user_id) and backend_path in settings.AUTHENTICATION_BACKENDS:
+            claims[index] = (backend_path, user_id)
+    users = _returned(set(claims.values()))
+    result = []
+    for index, store in enumerate(stores):
+        user = users.get(claims.get(index))
+        session_hash = store.get(HASH_SESSION_KEY) if user is not None else None
+        expected = [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()] if session_hash else []
+        result.append(any(constant_time_compare(session_hash, one) for one in expected))
+    return result
 
 
 def login_of(session_data: dict) -> tuple[int, str] | None:

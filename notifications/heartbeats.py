@@ -1,0 +1,58 @@
+"""What a socket's heartbeat reads, for all the sockets beating at the same moment at once.
+
+Every ACTIVITY_HEARTBEAT_SECONDS each socket checks its log-in (sessions.holds), re-reads what it
+may see (its membership), reads the resume cursor and, when the cursor moved, replays what the
+client lacks; and it tells the client the newest id it may see. Read one socket at a time, that was
+three hops to the one database thread and five queries a beat: 6 ms of CPU, and the thread full at
+about 160 beats a second, so one process could keep about 4,000 sockets beating every 25 s
+(docs/performance.md, "Heartbeats"). Here a socket asks and waits, and the sockets asking at the
+same moment are read together (notifications/batches.py) in one hop: the sessions and their users
+in two queries (sessions.holding), the memberships in two (selectors.memberships_for), the cursor
+in one, whatever the number of sockets; then each socket's newest visible id and, only for those
+whose cursor moved, its replay. A lone socket waits for nothing; beats that pile up behind a busy
+thread are read a few hundred at a time.
+
+Nothing is cached between beats: each is read after its socket asked, as before.
+"""
+
+from dataclasses import dataclass
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from . import selectors, sessions
+from .batches import together
+from .rendering import replay_messages
+
+
+@dataclass(frozen=True)
+class Beat:
+    session_holds: bool  # the socket's log-in still holds (sessions.holds)
+    membership: selectors.Membership  # what its user may see now
+    cursor: int  # selectors.resume_cursor, read before the replay
+    messages: list[dict]  # the visible events above the socket's cursor it has not sent
+    truncated: bool  # more of them than a replay sends: the client resyncs
+    latest: int  # the newest id its user may see
+
+
+def read_beats(asks: list[tuple]) -> list[Beat]:
+    """The beats of (user, session key, cursor, ids held above it) asks, in the database thread."""
+    holding = sessions.holding([(session_key, user.pk) for user, session_key, _after, _held in asks])
+    memberships = selectors.memberships_for([user for user, *_rest in asks])
+    cursor = selectors.resume_cursor()
+    limit = settings.ACTIVITY_REPLAY_LIMIT
+    beats = []
+    for (user, _session_key, after, held), holds in zip(asks, holding, strict=True):
+        membership = memberships[user.pk]
+        messages, truncated = replay_messages(membership, after, limit, held=held) if cursor > after else ([], False)
+        beats.append(Beat(holds, membership, cursor, messages, truncated, selectors.latest_visible_id(membership)))
+    return beats
+
+
+_beats = database_sync_to_async(read_beats)
+
+
+async def beat(user, session_key: str | None, after: int, held: frozenset[int]) -> Beat:
+    """This socket's heartbeat reads, with every other socket beating now. `after`: its cursor;
+    `held`: the ids above it already sent."""
+    return await together(_beats, (user, session_key, after, held))
