@@ -82,6 +82,8 @@ bench: $(VENV)/.dev
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "nginx is required for bench.storm: apt-get install -y nginx" >&2; exit 1; }
 	$(PY) -m bench.storm
 	$(PY) -m bench.stampede
+	$(PY) -m bench.heartbeats
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.heartbeats --database postgres --name heartbeats-postgres; fi
 	$(PY) -m bench.capacity
 	$(PY) -m bench.pages --database sqlite
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.pages --database postgres; fi

@@ -39,6 +39,7 @@ from bench.common import (
     wait_idle,
     write_results,
 )
+from bench.heartbeats import BEAT
 from bench.wsclients import ClientPool
 from lms_site.testing.servers import RedisServer
 
@@ -59,7 +60,6 @@ class Redis:
         calls = {name.removeprefix("cmdstat_"): stats["calls"] for name, stats in commands.items()}
         return {
             "publish": calls.get("publish", 0),
-            "scripts": calls.get("evalsha", 0) + calls.get("eval", 0),
             "subscribe": calls.get("subscribe", 0),
             "out_bytes": self.client.info("stats")["total_net_output_bytes"],
         }
@@ -264,14 +264,17 @@ class Run:
             ],
         }
 
-    def heartbeats(self, sockets: int, window: float) -> dict:
-        """Every heartbeat renews its socket's slot with one Redis script (notifications/quota.py):
-        Redis' count of scripts is the count of heartbeats that ran."""
+    def heartbeats(self, pool: ClientPool, sockets: int, window: float) -> dict:
+        """The heartbeats the clients received within the window (the sockets beating together renew
+        their slots in one Redis script, notifications/quota.py, so Redis' count of scripts is not
+        the count of beats), and what they cost."""
         wait_idle(self.pids, timeout=10)
-        before, cpu_before, xact_before = self.redis.counters(), self.cpu(), db_transactions(self.db_url)
+        pool.collect(BEAT, 0)  # the beats so far are not counted
+        cpu_before, xact_before = self.cpu(), db_transactions(self.db_url)
         time.sleep(window)
-        after, cpu_after, xacts = self.redis.counters(), self.cpu(), db_transactions(self.db_url)
-        beats = after["scripts"] - before["scripts"]
+        cpu_after, xacts = self.cpu(), db_transactions(self.db_url)
+        arrivals, _missing, more = pool.collect(BEAT, 0)
+        beats = len(arrivals) + more
         return {
             "window_s": window,
             "heartbeats_due": round(sockets * window / self.heartbeat),
@@ -439,7 +442,7 @@ def main() -> None:
         one = Run(processes=1, heartbeat=args.heartbeat, db_url=db_url, redis_url=redis.url, env=env)
         try:
             connected = one.connect(pool, cal_keys, [0] * len(cal_keys))["sockets"]
-            beats_one = one.heartbeats(connected, window=2 * args.heartbeat)
+            beats_one = one.heartbeats(pool, connected, window=2 * args.heartbeat)
             pool.close_sockets()
         finally:
             one.stop()
@@ -509,7 +512,7 @@ def main() -> None:
         many = Run(processes=args.processes, heartbeat=args.heartbeat, db_url=db_url, redis_url=redis.url, env=env)
         try:
             connected = many.connect(pool, keys, placement)["sockets"]
-            beats_many = many.heartbeats(connected, window=2 * args.heartbeat)
+            beats_many = many.heartbeats(pool, connected, window=2 * args.heartbeat)
             pool.close_sockets()
         finally:
             many.stop()
