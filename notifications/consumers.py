@@ -24,8 +24,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from . import connecting, heartbeats, quota, selectors, sessions, topics
+from .batches import together
 from .fanout import local_groups
-from .rendering import replay_messages
+from .rendering import replays
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,9 @@ def _load_membership(user) -> selectors.Membership:
     return selectors.membership_for(user)
 
 
-_replay = database_sync_to_async(replay_messages)
+# Replays asked at the same moment (the sockets of a reconnect storm) are read together, and each
+# event rendered once for all of them (rendering.replays).
+_replays = database_sync_to_async(replays)
 
 
 @database_sync_to_async
@@ -230,7 +233,8 @@ class ActivityConsumer(AsyncWebsocketConsumer):
     async def replay(self, after: int, only_topics=None) -> None:
         """Send what the client lacks above `after`."""
         limit = settings.ACTIVITY_REPLAY_LIMIT
-        messages, truncated = await _replay(self.membership, after, limit, only_topics, self.held_above(after))
+        ask = (self.membership, after, limit, only_topics, self.held_above(after))
+        messages, truncated = await together(_replays, ask)
         await self.send_replayed(messages, truncated)
 
     async def send_replayed(self, messages: list[dict], truncated: bool, cursor: int | None = None) -> None:

@@ -22,7 +22,7 @@ from django.conf import settings
 
 from . import selectors, sessions
 from .batches import together
-from .rendering import replay_messages
+from .rendering import replays
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,19 @@ def read_beats(asks: list[tuple]) -> list[Beat]:
     memberships = selectors.memberships_for([user for user, *_rest in asks])
     cursor = selectors.resume_cursor()
     limit = settings.ACTIVITY_REPLAY_LIMIT
+    # What the sockets whose cursor moved lack, each event rendered once for all of them.
+    behind = [index for index, (_user, _key, after, _held) in enumerate(asks) if cursor > after]
+    replayed = dict(
+        zip(
+            behind,
+            replays([(memberships[asks[i][0].pk], asks[i][2], limit, None, asks[i][3]) for i in behind]),
+            strict=True,
+        )
+    )
     beats = []
-    for (user, _session_key, after, held), holds in zip(asks, holding, strict=True):
+    for index, ((user, _session_key, _after, _held), holds) in enumerate(zip(asks, holding, strict=True)):
         membership = memberships[user.pk]
-        messages, truncated = replay_messages(membership, after, limit, held=held) if cursor > after else ([], False)
+        messages, truncated = replayed.get(index, ([], False))
         beats.append(Beat(holds, membership, cursor, messages, truncated, selectors.latest_visible_id(membership)))
     return beats
 

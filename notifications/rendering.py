@@ -92,11 +92,22 @@ def event_messages(events) -> list[dict]:
     return [event_message(event) for event in events]
 
 
-def replay_messages(membership, after: int, limit: int, only_topics=None, held=frozenset()) -> tuple[list[dict], bool]:
-    """The messages of what a socket lacks above `after` (selectors.replay_after), at most `limit`
-    of them, and whether there were more."""
-    events = selectors.replay_after(membership, after, limit, only_topics=only_topics, held=held)
-    return event_messages(events[:limit]), len(events) > limit
+def replays(asks: list[tuple]) -> list[tuple[list[dict], bool]]:
+    """For each socket's (membership, after, limit, only_topics, held): the messages of what it lacks
+    above `after` (selectors.replay_after), at most `limit` of them, and whether there were more.
+    Each socket's events are read for it, and each event is rendered once however many sockets
+    replay it (a message is the same for everyone it reaches), so the sockets of a reconnect storm,
+    which mostly missed the same events, do not render them once each."""
+    found = [
+        selectors.replay_after(membership, after, limit, only_topics=only_topics, held=held)
+        for membership, after, limit, only_topics, held in asks
+    ]
+    distinct = {event.pk: event for events, ask in zip(found, asks, strict=True) for event in events[: ask[2]]}
+    messages = dict(zip(distinct, event_messages(distinct.values()), strict=True))
+    return [
+        ([messages[event.pk] for event in events[: ask[2]]], len(events) > ask[2])
+        for events, ask in zip(found, asks, strict=True)
+    ]
 
 
 def render_event(event: Event) -> str:

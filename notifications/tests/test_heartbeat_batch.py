@@ -14,7 +14,7 @@ from django.utils import timezone
 from courses import services
 from lms_site.testing.events import newest_id, visible_ids
 from lms_site.testing.servers import run_async, session_cookie
-from notifications import heartbeats, selectors, sessions, topics
+from notifications import heartbeats, rendering, selectors, sessions, topics
 from notifications.consumers import ActivityConsumer
 
 
@@ -118,3 +118,32 @@ def test_a_membership_read_before_a_newer_one_was_applied_is_read_again(cs101, c
     assert course_topic not in topics_after
     assert topics.group_for(course_topic) not in groups_after
     assert sent == []
+
+
+@pytest.mark.django_db
+def test_replays_read_together_render_each_event_once_and_give_each_socket_its_own(
+    people, cs101, ma201, carol_in_cs101, dave
+):
+    """A reconnect storm: the sockets mostly missed the same events; each gets exactly what it may
+    see above its cursor, and a message shared by several is rendered once (the same object)."""
+    services.subscribe(user=dave, course=cs101)
+    services.subscribe(user=dave, course=ma201)
+    start = newest_id()
+    services.add_resource(course=cs101, title="Week 1", body="Reading.")
+    services.add_resource(course=ma201, title="Matrices", body="Reading.")
+    services.add_resource(course=cs101, title="Week 2", body="Reading.")
+    carol, dave = people["carol"], people["dave"]
+    of = {user.pk: selectors.membership_for(user) for user in (carol, dave)}
+    asks = [
+        (of[carol.pk], start, 500, None, frozenset()),
+        (of[dave.pk], start, 500, None, frozenset()),
+        (of[dave.pk], start, 1, None, frozenset()),  # more than it replays: the client resyncs
+    ]
+
+    (carols, carol_more), (daves, dave_more), (first, truncated) = rendering.replays(asks)
+
+    assert [m["id"] for m in carols] == sorted(visible_ids(carol, start)) and not carol_more
+    assert [m["id"] for m in daves] == sorted(visible_ids(dave, start)) and not dave_more
+    assert len(daves) > len(carols) > 0 and len(first) == 1 and truncated
+    shared = {m["id"]: m for m in daves}
+    assert all(m is shared[m["id"]] for m in carols + first)  # rendered once for all three
