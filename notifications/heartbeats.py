@@ -8,9 +8,10 @@ about 160 beats a second, so one process could keep about 4,000 sockets beating 
 (docs/performance.md, "Heartbeats"). Here a socket asks and waits, and the sockets asking at the
 same moment are read together (notifications/batches.py) in one hop: the sessions and their users
 in two queries (sessions.holding), the memberships in two (selectors.memberships_for), the cursor
-in one, whatever the number of sockets; then each socket's newest visible id and, only for those
-whose cursor moved, its replay. A lone socket waits for nothing; beats that pile up behind a busy
-thread are read a few hundred at a time.
+in one, the newest visible ids in one (selectors.latest_visible_ids), whatever the number of
+sockets; then, only for the sockets whose cursor moved, their replays (each event rendered once,
+rendering.replays). A lone socket waits for nothing; beats that pile up behind a busy thread are
+read a few hundred at a time.
 
 Nothing is cached between beats: each is read after its socket asked, as before.
 """
@@ -50,11 +51,11 @@ def read_beats(asks: list[tuple]) -> list[Beat]:
             strict=True,
         )
     )
+    latest = selectors.latest_visible_ids(list(memberships.values()))
     beats = []
     for index, ((user, _session_key, _after, _held), holds) in enumerate(zip(asks, holding, strict=True)):
-        membership = memberships[user.pk]
         messages, truncated = replayed.get(index, ([], False))
-        beats.append(Beat(holds, membership, cursor, messages, truncated, selectors.latest_visible_id(membership)))
+        beats.append(Beat(holds, memberships[user.pk], cursor, messages, truncated, latest[user.pk]))
     return beats
 
 

@@ -61,8 +61,15 @@ class Membership:
 
     def event_filter(self) -> Q:
         """The same rule as a query."""
-        personal = self.topics - {topics.ALL_COURSES}
-        return Q(topic__in=personal) | Q(topic=topics.ALL_COURSES, kind__in=PERSONAL_CATALOG_KINDS)
+        return events_on(self.topics)
+
+
+def events_on(followed: frozenset[str]) -> Q:
+    """The events that reach whoever follows these topics, as a query (Membership.event_filter).
+    It decides topic by topic: an event passes or not by its topic (and, on the catalog's, its
+    kind), whoever else follows the topic."""
+    personal = followed - {topics.ALL_COURSES}
+    return Q(topic__in=personal) | Q(topic=topics.ALL_COURSES, kind__in=PERSONAL_CATALOG_KINDS)
 
 
 def membership_for(user) -> Membership:
@@ -118,7 +125,18 @@ def resume_cursor() -> int:
 
 
 def latest_visible_id(membership: Membership) -> int:
-    return Event.objects.filter(membership.event_filter()).aggregate(latest=Max("id"))["latest"] or 0
+    return latest_visible_ids([membership])[membership.user_id]
+
+
+def latest_visible_ids(memberships: list[Membership]) -> dict[int, int]:
+    """The newest id each of these members may see, in one query however many (the heartbeats read
+    together, notifications/heartbeats.py): the newest visible id of each topic any of them follows
+    (events_on decides topic by topic, so a topic's newest is the same for all its followers), then
+    each member's largest."""
+    followed = frozenset().union(*(membership.topics for membership in memberships))
+    per_topic = Event.objects.filter(events_on(followed)).order_by().values("topic").annotate(latest=Max("id"))
+    newest = {row["topic"]: row["latest"] for row in per_topic}
+    return {m.user_id: max((newest.get(topic, 0) for topic in m.topics), default=0) for m in memberships}
 
 
 def last_read_id(user) -> int:
