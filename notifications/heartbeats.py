@@ -3,9 +3,9 @@
 Every ACTIVITY_HEARTBEAT_SECONDS each socket checks its log-in (sessions.holds), re-reads what it
 may see (its membership), reads the resume cursor and, when the cursor moved, replays what the
 client lacks; and it tells the client the newest id it may see. Read one socket at a time, that was
-three hops to the one database thread and five queries a beat: 6 ms of CPU, and the thread full at
-about 160 beats a second, so one process could keep about 4,000 sockets beating every 25 s
-(docs/performance.md, "Heartbeats"). Here a socket asks and waits, and the sockets asking at the
+three hops to the one database thread and five queries a beat: 5 ms of CPU, and the thread full at
+about 170 to 200 beats a second, so one process could keep about 4,000 to 5,000 sockets beating
+every 25 s (docs/performance.md, section 7b). Here a socket asks and waits, and the sockets asking at the
 same moment are read together (notifications/batches.py) in one hop: the sessions and their users
 in two queries (sessions.holding), the memberships in two (selectors.memberships_for), the cursor
 in one, the newest visible ids in one (selectors.latest_visible_ids), whatever the number of
