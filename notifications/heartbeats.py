@@ -43,14 +43,9 @@ def read_beats(asks: list[tuple]) -> list[Beat]:
     cursor = selectors.resume_cursor()
     limit = settings.ACTIVITY_REPLAY_LIMIT
     # What the sockets whose cursor moved lack, each event rendered once for all of them.
-    behind = [index for index, (_user, _key, after, _held) in enumerate(asks) if cursor > after]
-    replayed = dict(
-        zip(
-            behind,
-            replays([(memberships[asks[i][0].pk], asks[i][2], limit, None, asks[i][3]) for i in behind]),
-            strict=True,
-        )
-    )
+    behind = {index: ask for index, ask in enumerate(asks) if cursor > ask[2]}
+    wanted = [(memberships[user.pk], after, limit, None, held) for user, _key, after, held in behind.values()]
+    replayed = dict(zip(behind, replays(wanted), strict=True))
     latest = selectors.latest_visible_ids(list(memberships.values()))
     beats = []
     for index, ((user, _session_key, _after, _held), holds) in enumerate(zip(asks, holding, strict=True)):

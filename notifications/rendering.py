@@ -99,15 +99,12 @@ def replays(asks: list[tuple]) -> list[tuple[list[dict], bool]]:
     replay it (a message is the same for everyone it reaches), so the sockets of a reconnect storm,
     which mostly missed the same events, do not render them once each."""
     found = [
-        selectors.replay_after(membership, after, limit, only_topics=only_topics, held=held)
+        (selectors.replay_after(membership, after, limit, only_topics=only_topics, held=held), limit)
         for membership, after, limit, only_topics, held in asks
     ]
-    distinct = {event.pk: event for events, ask in zip(found, asks, strict=True) for event in events[: ask[2]]}
+    distinct = {event.pk: event for events, limit in found for event in events[:limit]}
     messages = dict(zip(distinct, event_messages(distinct.values()), strict=True))
-    return [
-        ([messages[event.pk] for event in events[: ask[2]]], len(events) > ask[2])
-        for events, ask in zip(found, asks, strict=True)
-    ]
+    return [([messages[event.pk] for event in events[:limit]], len(events) > limit) for events, limit in found]
 
 
 def render_event(event: Event) -> str:
