@@ -5,6 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes per run of the suite (pytest-xdist); 1 runs them in this process, in order.
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter 1,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist worksteal)
 # PostgreSQL run of the suite; CI requires it, a laptop without PostgreSQL skips that second run.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
 
@@ -61,15 +64,16 @@ test: $(VENV)/.dev system-deps node_modules/axe-core/axe.min.js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
-	@# The two databases' runs go one after the other: each one alone already keeps both cores
-	@# busy (its daphne, worker, Chromium and test process), and side by side they took longer
-	@# than in turn and made waits flaky. The PostgreSQL run goes even when the SQLite run failed.
+	@# Each run spreads its tests over TEST_WORKERS processes (pytest-xdist), each with its own
+	@# database, Redis, daphne and Chromium: one test process alone left half of two cores idle
+	@# while its servers and browser answered. The two databases' runs go one after the other,
+	@# and the PostgreSQL run goes even when the SQLite run failed.
 	@# The browser tests (marker `browser`) run in the SQLite run only: what they add to the other
 	@# tests is the page's script, the same on either database, and they are a third of the time.
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || [ -n "$$CI" ]; then pg=1; else pg=""; fi; \
-	echo "== SQLite =="; $(VENV)/bin/pytest -q; sqlite_rc=$$?; pg_rc=0; \
+	echo "== SQLite =="; $(VENV)/bin/pytest -q $(XDIST); sqlite_rc=$$?; pg_rc=0; \
 	if [ -n "$$pg" ]; then echo "== PostgreSQL (all but the browser tests) =="; \
-		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q -m "not browser"; pg_rc=$$?; \
+		DATABASE_URL=$(PG_TEST_URL) $(VENV)/bin/pytest -q $(XDIST) -m "not browser"; pg_rc=$$?; \
 	else echo "PostgreSQL is not running on 127.0.0.1:5432: the PostgreSQL run was not done."; fi; \
 	test $$sqlite_rc = 0 -a $$pg_rc = 0
 

@@ -17,6 +17,13 @@ import pytest
 # still plain synchronous calls. Servers under test never get this variable (see DaphneServer).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Hashing strength is not under test: the production algorithm (PBKDF2) with few iterations. The
+# test process uses it (fast_password_hashing) and so does every server the tests start, which
+# inherit this environment: a daphne on the default hashers would verify these hashes too, but
+# then re-hash each one at full cost (~1.5 s of CPU here) and save it on every first log-in.
+FAST_PASSWORD_HASHERS = "lms_site.testing.servers.FastPBKDF2PasswordHasher"
+os.environ["PASSWORD_HASHERS"] = FAST_PASSWORD_HASHERS
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -97,10 +104,9 @@ def media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """Hashing strength is not under test; a fast hasher keeps the suite quick on two cores (the
-    default costs ~1.5 s per user). It is PBKDF2 with few iterations: the count is stored in each
-    hash, so a real daphne with the production hashers still verifies these passwords."""
-    settings.PASSWORD_HASHERS = ["lms_site.testing.servers.FastPBKDF2PasswordHasher"]
+    """The test process hashes as its servers do (FAST_PASSWORD_HASHERS): its settings were read
+    before this file set the environment."""
+    settings.PASSWORD_HASHERS = [FAST_PASSWORD_HASHERS]
 
 
 @pytest.fixture(scope="session", autouse=True)

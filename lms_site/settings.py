@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -211,6 +212,11 @@ AXES_DISABLE_ACCESS_LOG = True
 OTP_TOTP_ISSUER = SITE_NAME
 WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "")
 MFA_PENDING_SECONDS = env_int("MFA_PENDING_SECONDS", 300)
+
+# The first hashes new passwords; the others still verify (and upgrade) what they made. A server
+# under the test suite is given the suite's fast one (conftest.py), so that its log-ins do not
+# re-hash every test user's password at full cost.
+PASSWORD_HASHERS = env_list("PASSWORD_HASHERS", ",".join(global_settings.PASSWORD_HASHERS))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

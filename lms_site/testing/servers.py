@@ -22,8 +22,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class FastPBKDF2PasswordHasher(PBKDF2PasswordHasher):
-    """The production algorithm with few iterations, for test users. The iteration count is part
-    of each hash, so a daphne under test (default hashers) still verifies these passwords."""
+    """The production algorithm with few iterations, for the test process and the servers it starts
+    (conftest.py, FAST_PASSWORD_HASHERS)."""
 
     iterations = 1000
 

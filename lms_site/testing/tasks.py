@@ -7,8 +7,15 @@ from pathlib import Path
 from django.tasks import task
 
 
+def started_mark(path: str) -> Path:
+    """Left by wait_for_file as it begins: the worker is running it (its row says RUNNING a moment
+    earlier, before db_worker counts a task as under way)."""
+    return Path(path + ".started")
+
+
 @task
 def wait_for_file(path: str, timeout: float = 60.0) -> None:
+    started_mark(path).touch()
     deadline = time.monotonic() + timeout
     while not Path(path).exists() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -29,7 +29,8 @@ def test_the_worker_carries_on_after_a_running_tasks_row_is_deleted(worker, tmp_
 def test_a_worker_asked_to_stop_stops_even_if_the_last_result_cannot_be_recorded(worker, tmp_path):
     go = tmp_path / "go"
     running = tasks.wait_for_file.enqueue(str(go))
-    eventually(lambda: DBTaskResult.objects.filter(pk=running.id, status="RUNNING").exists(), timeout=30)
+    # The task itself says it runs: a SIGTERM between the claim and the run exits at once.
+    eventually(tasks.started_mark(str(go)).exists, timeout=30)
     worker.process.send_signal(signal.SIGTERM)  # db_worker finishes the task under way, then exits
     eventually(lambda: "shutting down gracefully" in worker.log(), timeout=10)
     DBTaskResult.objects.filter(pk=running.id).delete()
