@@ -33,6 +33,9 @@ def pytest_collection_modifyitems(config, items):
     skipped, never counted) on SQLite. Every test that uses the `browser` fixture carries the
     `browser` marker, which `make test` runs on SQLite only.
 
+    Tests marked `long` go first: with the tests spread over processes (pytest-xdist), one of them
+    runs it while the others take the rest, instead of it running alone at the end.
+
     Transactional tests restore the database as migrations left it, rows and ids alike.
 
     After a plain flush, post_migrate recreates content types and permissions under new ids, while
@@ -44,6 +47,7 @@ def pytest_collection_modifyitems(config, items):
         if postgres_only:
             config.hook.pytest_deselected(items=postgres_only)
             items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: the rest keep their order
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)  # every test that drives Chromium, marked or not

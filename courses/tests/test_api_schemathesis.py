@@ -101,6 +101,7 @@ def schemathesis_command(server: DaphneServer, token: str, *, config: Path, seed
     ]
 
 
+@pytest.mark.long
 @pytest.mark.timeout(300)  # ~80 s on an idle machine; room for a busy one
 def test_every_operation_survives_generated_input(redis_server, course_data, tmp_path):
     """A student and an instructor, each against their own server, at the same time: the two runs

@@ -178,6 +178,7 @@ def test_an_instructor_cannot_see_or_retry_deliveries(alice, client):
     assert client.get("/admin/notifications/delivery/").status_code == 403
 
 
+@pytest.mark.long
 @pytest.mark.timeout(600)
 def test_a_burst_becomes_at_most_two_mails_per_person(alice, cs101, django_user_model, smtp, start_worker):
     """20 resources within a minute to a course of 1,000 subscribers who chose "immediately"."""
