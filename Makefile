@@ -7,7 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Test processes per run of the suite (pytest-xdist); 1 runs them in this process, in order.
 TEST_WORKERS ?= 2
-XDIST := $(if $(filter 1,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist worksteal)
+# `--dist load` hands out tests in collection order, so no process runs a test in a transaction
+# after a transactional one emptied the database (conftest.py); work stealing could.
+XDIST := $(if $(filter 1,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist load)
 # PostgreSQL run of the suite; CI requires it, a laptop without PostgreSQL skips that second run.
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/lms
 

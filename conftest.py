@@ -28,13 +28,17 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_PATH = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's, which then puts them in Django's order
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgresql` run in the PostgreSQL run of `make test` only: deselected (never
     skipped, never counted) on SQLite. Every test that uses the `browser` fixture carries the
     `browser` marker, which `make test` runs on SQLite only.
 
-    Tests marked `long` go first: with the tests spread over processes (pytest-xdist), one of them
-    runs it while the others take the rest, instead of it running alone at the end.
+    pytest-django then sorts them as Django does: tests in a transaction first, then transactional
+    ones (whose flush leaves the database empty until the next one's setup). Within each, tests
+    marked `long` go first: with the tests spread over processes (pytest-xdist, `--dist load`, which
+    hands each process tests in this order), one of them runs it while the others take the rest,
+    instead of it running alone at the end.
 
     Transactional tests restore the database as migrations left it, rows and ids alike.
 
