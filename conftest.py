@@ -98,6 +98,22 @@ def serialized_contents_for_every_context(django_db_setup):
             type(connection.creation).deserialize_db_from_string = load_serialized
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_database_dropped_at_the_end(django_db_setup, django_db_blocker):
+    """Django drops the test database after the run, which PostgreSQL refuses while another session
+    uses it: a server the run has just stopped, before PostgreSQL notices, or a thread of this
+    process. Those sessions are ended first, so that no run leaves its database behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+
+
 def load_serialized(creation, data: str) -> None:
     """What Django's deserialize_db_from_string does before each transactional test, one INSERT per
     table: it saves the rows migrations left (316: content types, permissions, a group) one at a
