@@ -20,7 +20,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Hashing strength is not under test: the production algorithm (PBKDF2) with few iterations. The
 # test process uses it (fast_password_hashing) and so does every server the tests start, which
 # inherit this environment: a daphne on the default hashers would verify these hashes too, but
-# then re-hash each one at full cost (~1.5 s of CPU here) and save it on every first log-in.
+# then re-hash each one at full cost (0.6 s of CPU here) and save it on every first log-in.
 FAST_PASSWORD_HASHERS = "lms_site.testing.servers.FastPBKDF2PasswordHasher"
 os.environ["PASSWORD_HASHERS"] = FAST_PASSWORD_HASHERS
 
@@ -115,8 +115,8 @@ def test_database_dropped_at_the_end(django_db_setup, django_db_blocker):
 
 
 def load_serialized(creation, data: str) -> None:
-    """What Django's deserialize_db_from_string does before each transactional test, one INSERT per
-    table: it saves the rows migrations left (316: content types, permissions, a group) one at a
+    """Django's deserialize_db_from_string, run before each transactional test, with one INSERT per
+    table: Django saves the rows migrating left (316: content types, permissions, a group) one at a
     time, two queries each, 0.3 s on PostgreSQL. As there: one transaction, constraints checked at
     its end, no signals (those rows are saved raw)."""
     from django.core import serializers
