@@ -130,10 +130,6 @@ def load_serialized(creation, data: str) -> None:
     with transaction.atomic(using=connection.alias):
         with connection.constraint_checks_disabled():
             for model, rows in by_model.items():
-                if model._meta.parents:  # bulk_create refuses multi-table inheritance: as Django does
-                    for row in rows:
-                        row.save()
-                    continue
                 # The first transactional test finds them still there: as save() would, replace them.
                 fields = [field.name for field in model._meta.concrete_fields if not field.primary_key]
                 model._base_manager.using(connection.alias).bulk_create(
