@@ -1,6 +1,7 @@
 """Reads that carry permission: which events a user may see. Pages, the API and the consumer all
 ask here, so the rule exists once."""
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -10,6 +11,7 @@ from django.db.models.functions import Cast, Concat
 
 from courses.models import Subscription
 from courses.permissions import is_site_admin, member_course_codes, member_courses
+from lms_site.prepared import Prepared
 
 from . import topics
 from .models import Event, ReadCursor, ReadMark
@@ -68,8 +70,13 @@ def events_on(followed: frozenset[str]) -> Q:
     """The events that reach whoever follows these topics, as a query (Membership.event_filter).
     It decides topic by topic: an event passes or not by its topic (and, on the catalog's, its
     kind), whoever else follows the topic."""
-    personal = followed - {topics.ALL_COURSES}
-    return Q(topic__in=personal) | Q(topic=topics.ALL_COURSES, kind__in=PERSONAL_CATALOG_KINDS)
+    return Q(topic__in=whole_topics(followed)) | Q(topic=topics.ALL_COURSES, kind__in=PERSONAL_CATALOG_KINDS)
+
+
+def whole_topics(followed: frozenset[str]) -> frozenset[str]:
+    """The followed topics every event of which reaches the follower (the catalog's reach them by
+    kind only, events_on)."""
+    return followed - {topics.ALL_COURSES}
 
 
 def membership_for(user) -> Membership:
@@ -187,25 +194,61 @@ def unread_events(user, last_read: int, membership: Membership | None = None) ->
     return news_for(user, membership).filter(counts_for(user), not_read(user, last_read))
 
 
-def unread_keys(user, last_read: int, membership: Membership | None = None) -> list[str]:
-    """What the badge counts, one query: a key per unread item, `e:<event id>` for a single event,
-    `g:<course id>:<kind>` for a group, at most UNREAD_CAP of them."""
+@dataclass(frozen=True)
+class _Viewer:
+    """What the unread rule reads of the viewer (counts_for, not_read)."""
+
+    pk: int
+    date_joined: datetime.datetime
+
+
+@dataclass(frozen=True)
+class _Following:
+    """What news_for reads of a Membership: the topics every event of which reaches the member."""
+
+    whole_topics: tuple[str, ...]
+
+    def event_filter(self) -> Q:
+        return events_on(frozenset(self.whole_topics))
+
+
+def _unread_keys_query(*, user_id: int, date_joined, last_read: int, whole_topics: tuple[str, ...]) -> QuerySet:
+    viewer, following = _Viewer(user_id, date_joined), _Following(whole_topics)
     key = Case(
-        When(group_for=user.pk, then=Concat(Value("g:"), Cast("course_id", CharField()), Value(":"), F("kind"))),
+        When(group_for=user_id, then=Concat(Value("g:"), Cast("course_id", CharField()), Value(":"), F("kind"))),
         default=Concat(Value("e:"), Cast("id", CharField())),
         output_field=CharField(),
     )
-    unread = unread_events(user, last_read, membership)
+    unread = unread_events(viewer, last_read, following)
     # The newest single events up to the cap (the database stops there, as the count before the
     # rule did), and the grouped ones (the teacher's own, a few groups per course) for DISTINCT.
-    singles = unread.exclude(group_for=user.pk).order_by("-id").values("id")[:UNREAD_CAP]
-    grouped = unread.filter(group_for=user.pk).values("id")
+    singles = unread.exclude(group_for=user_id).order_by("-id").values("id")[:UNREAD_CAP]
+    grouped = unread.filter(group_for=user_id).values("id")
     # The same rows either way; which form is fast is the planner's: PostgreSQL reads the whole log
     # for two IN terms alone (18 ms on the benchmark data) unless the viewer's news bound the scan
     # (7 ms), while SQLite looks the ids up by rowid and is slower with the bound (docs/performance.md).
-    base = news_for(user, membership) if connections[Event.objects.db].vendor == "postgresql" else Event.objects
+    base = news_for(viewer, following) if connections[Event.objects.db].vendor == "postgresql" else Event.objects
     keys = base.filter(Q(id__in=singles) | Q(id__in=grouped)).annotate(key=key).order_by()
-    return list(keys.values_list("key", flat=True).distinct()[:UNREAD_CAP])
+    return keys.values_list("key", flat=True).distinct()[:UNREAD_CAP]
+
+
+# Built by the ORM once per number of topics (lms_site/prepared.py): building it anew cost every
+# page header 4.7 ms of Python, running it 0.04 ms (docs/performance.md, "Stampede").
+UNREAD_KEYS = Prepared(_unread_keys_query)
+
+
+def unread_keys(user, last_read: int, membership: Membership | None = None) -> list[str]:
+    """What the badge counts, one query: a key per unread item, `e:<event id>` for a single event,
+    `g:<course id>:<kind>` for a group, at most UNREAD_CAP of them."""
+    membership = membership or request_membership(user)
+    rows = UNREAD_KEYS.rows(
+        using=Event.objects.db,
+        user_id=user.pk,
+        date_joined=user.date_joined,
+        last_read=last_read,
+        whole_topics=tuple(sorted(whole_topics(membership.topics))),
+    )
+    return [key for (key,) in rows]
 
 
 def unread_state(user, last_read: int, membership: Membership | None = None) -> dict:
