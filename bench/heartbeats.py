@@ -7,10 +7,15 @@ clients received against those due, and the process' CPU. Baseline in the same r
 sockets on a fresh process: no beat in the window (every 600 s), which is what holding the sockets
 costs (daphne's pings, timers); it is taken out of the CPU per beat.
 
+`--history N` first fills the event log with N events (seed_events: months of use, most of them
+news of the one course the students follow), where what a beat reads must not grow with the log.
+
     .venv/bin/python -m bench.heartbeats [--clients 1000] [--heartbeat 2] [--window 10] [--database sqlite|postgres]
+                                         [--history 200000]
 """
 
 import argparse
+import io
 import os
 import time
 
@@ -68,6 +73,7 @@ def main() -> None:
     parser.add_argument("--heartbeat", type=float, default=2.0, help="seconds between a socket's beats")
     parser.add_argument("--window", type=float, default=10.0)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--history", type=int, default=0, help="events in the log before measuring (seed_events)")
     parser.add_argument("--name", default="heartbeats")
     args = parser.parse_args()
     raise_fd_limit()
@@ -82,6 +88,10 @@ def main() -> None:
     env = dict(os.environ)
     collectstatic(env)
     _teacher, _course, keys, _teacher_key = build_world(args.clients)
+    if args.history:
+        from django.core.management import call_command
+
+        call_command("seed_events", events=args.history, stdout=io.StringIO())
     connection.close()
     pool = ClientPool(2)
     load = os.getloadavg()[0]
@@ -101,13 +111,13 @@ def main() -> None:
         beats = run["beats"]
         run["cpu_ms_per_beat"] = round((run["cpu_share"] - idle) * args.window / beats * 1000, 2) if beats else None
     rows = [{"run": name, **run} for name, run in runs.items()]
-    title = f"\n{args.clients} sockets on one process, {args.database}, {args.window:g} s window"
+    title = f"\n{args.clients} sockets on one process, {args.database}, {args.window:g} s window, {args.history} events"
     print(table(rows, list(rows[0]), title=title))
     print(f"load average {load:.2f}")
     write_results(
         args.name,
-        {"clients": args.clients, "database": args.database, "window_s": args.window, "runs": runs,
-         "load_average_1min_before": round(load, 2)},
+        {"clients": args.clients, "database": args.database, "window_s": args.window, "history": args.history,
+         "runs": runs, "load_average_1min_before": round(load, 2)},
     )  # fmt: skip
 
 
