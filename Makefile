@@ -90,6 +90,7 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.stampede
 	$(PY) -m bench.heartbeats
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.heartbeats --database postgres --name heartbeats-postgres; fi
+	$(PY) -m bench.heartbeats --history 200000 --name heartbeats-history
 	$(PY) -m bench.capacity
 	$(PY) -m bench.pages --database sqlite
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then $(PY) -m bench.pages --database postgres; fi
