@@ -25,7 +25,6 @@ when its response starts, before a file streams out. WebSockets do not pass here
 """
 
 import asyncio
-import weakref
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -34,6 +33,8 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 from django.db import close_old_connections
+
+from .loops import per_loop
 
 
 class Turns:
@@ -59,15 +60,8 @@ class Turns:
             self.free.put_nowait(thread)
 
 
-_turns: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Turns]" = weakref.WeakKeyDictionary()
-
-
-def turns() -> Turns:
-    """This event loop's (daphne runs one; tests may run several in turn)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _turns:
-        _turns[loop] = Turns(settings.HTTP_REQUESTS_PER_PROCESS)
-    return _turns[loop]
+# This event loop's (lms_site/loops.py).
+turns = per_loop(lambda: Turns(settings.HTTP_REQUESTS_PER_PROCESS))
 
 
 class BoundedASGIHandler(ASGIHandler):

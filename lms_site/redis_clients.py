@@ -9,15 +9,15 @@ socket in, report degraded). The channel layer is configured in settings.redis_c
 the same variables.
 """
 
-import asyncio
 import contextlib
-import weakref
 
 import redis
 import redis.asyncio
 import redis.asyncio.sentinel
 import redis.sentinel
 from django.conf import settings
+
+from .loops import per_loop
 
 
 def configured() -> bool:
@@ -63,7 +63,7 @@ def connection(timeout: float):
             sentinel_client.close()
 
 
-_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict]" = weakref.WeakKeyDictionary()
+_clients = per_loop(dict)  # configuration -> client, for this event loop (lms_site/loops.py)
 
 
 def for_this_loop() -> redis.asyncio.Redis:
@@ -71,7 +71,7 @@ def for_this_loop() -> redis.asyncio.Redis:
     life: redis-py's asyncio connections belong to the loop that opened them, and a client per call
     would open (and, with Sentinel, leave behind) connections to the Sentinels every time."""
     where = (settings.REDIS_URL, tuple(settings.REDIS_SENTINELS), settings.REDIS_SENTINEL_MASTER)
-    clients = _clients.setdefault(asyncio.get_running_loop(), {})
+    clients = _clients()
     if where not in clients:
         timeouts = _timeouts(settings.REDIS_CONNECT_TIMEOUT)
         if settings.REDIS_SENTINELS:

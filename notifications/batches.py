@@ -10,6 +10,8 @@ callers asked.
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from lms_site.loops import per_loop
+
 BATCH_LIMIT = 500  # requests per call: well below every database's limit of query parameters
 
 Reader = Callable[[list], Awaitable[list]]
@@ -53,15 +55,14 @@ class _Batches:
             self.task = None
 
 
-_batches: dict[tuple[asyncio.AbstractEventLoop, Reader], _Batches] = {}
+_batches = per_loop(dict)  # reader -> its _Batches, for this event loop (lms_site/loops.py)
 
 
 async def together(read: Reader, item):
     """`(await read([item, ...]))[i]` for this item, read with the others asking now. One reader
     per event loop (daphne runs one) and function; `read` answers item by item, in order, and
     may answer an item with an exception, raised to its caller alone."""
-    key = (asyncio.get_running_loop(), read)
-    batches = _batches.get(key)
-    if batches is None:
-        batches = _batches[key] = _Batches(read)
-    return await batches.ask(item)
+    readers = _batches()
+    if read not in readers:
+        readers[read] = _Batches(read)
+    return await readers[read].ask(item)

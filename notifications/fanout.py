@@ -20,9 +20,10 @@ groups' messages without saying which group they came through.
 import asyncio
 import logging
 import time
-import weakref
 
 from channels.layers import get_channel_layer
+
+from lms_site.loops import per_loop
 
 logger = logging.getLogger(__name__)
 
@@ -100,16 +101,8 @@ class LocalGroups:
                 since = clock()
 
 
-_by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LocalGroups]" = weakref.WeakKeyDictionary()
-
-
-def local_groups() -> LocalGroups:
-    """This event loop's (daphne runs one; tests may run several in turn)."""
-    loop = asyncio.get_running_loop()
-    groups = _by_loop.get(loop)
-    if groups is None:
-        groups = _by_loop[loop] = LocalGroups()
-    return groups
+# This event loop's (lms_site/loops.py).
+local_groups = per_loop(LocalGroups)
 
 
 def with_server_send(inner):
