@@ -49,6 +49,17 @@ class AdminSession:
                 return response.status
         except urllib.error.HTTPError as error:
             return error.code
+        finally:
+            self._leave_messages()
+
+    def _leave_messages(self) -> None:
+        """A saved form's message ("... was added successfully") is for the page its redirect leads
+        to, which a browser loads at once and this session does not. Kept in the jar, the messages
+        of every earlier save would go with every later request, and Django's cookie storage would
+        decode them, add one and trim them to the cookie's size on each: after 100 saves, 18 % of
+        the server's time, and a save answered in 23 ms instead of 16 (py-spy, bench world)."""
+        for cookie in [cookie for cookie in self.jar if cookie.name == "messages"]:
+            self.jar.clear(cookie.domain, cookie.path, cookie.name)
 
     def add_resource(self, course_id: int, title: str) -> int:
         """The admin's add form for a resource; 302 when it was saved."""
