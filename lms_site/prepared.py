@@ -102,6 +102,10 @@ def _constant(param):
 def _bind(name: str, index: int | None, adapted: bool):
     def bind(values, adapt):
         value = values[name] if index is None else values[name][index]
-        return adapt(value) if adapted else value
+        if not adapted:
+            return value
+        if value.utcoffset() is None:  # the ORM would read it in the current time zone first
+            raise ValueError(f"{name}: a naive datetime; Prepared binds aware ones")
+        return adapt(value)
 
     return bind

@@ -64,6 +64,8 @@ def test_a_datetime_is_bound_as_its_field_adapts_it(team):
     assert exactly.rows(since=NOON + datetime.timedelta(days=1)) == [("bob",)]
     in_paris = NOON.astimezone(datetime.timezone(datetime.timedelta(hours=1)))
     assert exactly.rows(since=in_paris) == [("alice",)]
+    with pytest.raises(ValueError, match="naive"):
+        exactly.rows(since=NOON.replace(tzinfo=None))
 
 
 @pytest.mark.parametrize(
