@@ -2,6 +2,7 @@
 ask here, so the rule exists once."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -155,22 +156,31 @@ def latest_visible_ids(memberships: list[Membership]) -> dict[int, int]:
     whole = sorted(whole_topics(followed))
     if not whole:
         return {}
-    connection = connections[Event.objects.db]
+    newest_of_each, catalog_params = _newest_per_topic_sql(Event.objects.db)
+    with connections[Event.objects.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH followed(topic) AS (VALUES {', '.join(['(%s)'] * len(whole))}) {newest_of_each}",
+            [*whole, topics.ALL_COURSES, *catalog_params],
+        )
+        newest = {topic: latest or 0 for topic, latest in cursor.fetchall()}
+    return {m.user_id: max((newest.get(topic, 0) for topic in m.topics), default=0) for m in memberships}
+
+
+@functools.cache
+def _newest_per_topic_sql(alias: str) -> tuple[str, tuple]:
+    """latest_visible_ids' query after its VALUES list, and the catalog part's parameters: the same
+    for every heartbeat batch, so built once per database."""
+    connection = connections[alias]
     event = Event._meta
     table, topic_column, id_column = (
         connection.ops.quote_name(name) for name in (event.db_table, event.get_field("topic").column, event.pk.column)
     )
     catalog = Event.objects.filter(CATALOG_NEWS).order_by("-id").values("id")[:1]
-    catalog_sql, catalog_params = catalog.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"WITH followed(topic) AS (VALUES {', '.join(['(%s)'] * len(whole))}) "  # noqa: S608 (our names, placeholders, the ORM's SQL)
-            f"SELECT topic, (SELECT MAX({id_column}) FROM {table} WHERE {topic_column} = followed.topic) FROM followed "
-            f"UNION ALL SELECT %s, ({catalog_sql})",
-            [*whole, topics.ALL_COURSES, *catalog_params],
-        )
-        newest = {topic: latest or 0 for topic, latest in cursor.fetchall()}
-    return {m.user_id: max((newest.get(topic, 0) for topic in m.topics), default=0) for m in memberships}
+    catalog_sql, catalog_params = catalog.query.get_compiler(using=alias).as_sql()
+    return (
+        f"SELECT topic, (SELECT MAX({id_column}) FROM {table} WHERE {topic_column} = followed.topic) FROM followed "  # noqa: S608 (our names, the ORM's SQL)
+        f"UNION ALL SELECT %s, ({catalog_sql})"
+    ), tuple(catalog_params)
 
 
 def last_read_id(user) -> int:
